@@ -1,0 +1,33 @@
+/* kclient: librdkafka clients built from kfleet's settings, shared by the agent and kfleet. */
+#ifndef KFLEET_KCLIENT_H
+#define KFLEET_KCLIENT_H
+
+#include <stddef.h>
+#include <librdkafka/rdkafka.h>
+
+/* One librdkafka property: the name librdkafka knows (the config file's key without
+ * "kafka."), and its value. */
+struct kclient_setting {
+	const char *key;
+	const char *value;
+};
+
+/* A librdkafka configuration from COUNT SETTINGS, to which the caller may add
+ * callbacks. On failure return NULL and set *err to one line naming the setting at
+ * fault (caller frees); values of secret settings never appear in it. */
+rd_kafka_conf_t *kclient_conf_new(const struct kclient_setting *settings, size_t count,
+                                  char **err);
+
+/* Create a client of TYPE. Takes ownership of CONF in every case. On failure return
+ * NULL and set *err (caller frees). */
+rd_kafka_t *kclient_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, char **err);
+
+/* Whether KEY names a secret (password, private key) that must never be echoed. */
+int kclient_setting_is_secret(const char *key);
+
+/* Wait up to TIMEOUT_MS on QUEUE for an event of TYPE; events of other types are
+ * destroyed. Returns the event (caller destroys) or NULL on timeout. */
+rd_kafka_event_t *kclient_wait_event(rd_kafka_queue_t *queue, rd_kafka_event_type_t type,
+                                     int timeout_ms);
+
+#endif

@@ -1,0 +1,105 @@
+/* kclient: librdkafka clients built from kfleet's settings. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kfleet/kclient.h"
+
+/* Format a message into a new string (caller frees); NULL if out of memory. */
+static char *
+kclient_strdupf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&out, fmt, ap) < 0)
+		out = NULL;
+	va_end(ap);
+	return out;
+}
+
+int
+kclient_setting_is_secret(const char *key)
+{
+	static const char *const secret_words[] = { "password", "secret", ".pem", "ssl.key.", "token" };
+
+	for (size_t i = 0; i < sizeof secret_words / sizeof secret_words[0]; i++)
+		if (strstr(key, secret_words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+rd_kafka_conf_t *
+kclient_conf_new(const struct kclient_setting *settings, size_t count, char **err)
+{
+	char errstr[512];
+	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+
+	*err = NULL;
+	for (size_t i = 0; i < count; i++) {
+		const struct kclient_setting *s = &settings[i];
+
+		if (rd_kafka_conf_set(conf, s->key, s->value, errstr, sizeof errstr) ==
+		    RD_KAFKA_CONF_OK)
+			continue;
+		if (kclient_setting_is_secret(s->key))
+			*err = kclient_strdupf("kafka.%s: librdkafka refused this setting's value "
+			                       "(value not shown: it is a secret)", s->key);
+		else
+			*err = kclient_strdupf("kafka.%s: %s", s->key, errstr);
+		rd_kafka_conf_destroy(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+rd_kafka_t *
+kclient_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, char **err)
+{
+	char errstr[512];
+	rd_kafka_t *rk;
+
+	*err = NULL;
+	/* rd_kafka_new takes the conf only when it succeeds. */
+	rk = rd_kafka_new(type, conf, errstr, sizeof errstr);
+	if (rk == NULL) {
+		*err = kclient_strdupf("cannot create Kafka client: %s", errstr);
+		rd_kafka_conf_destroy(conf);
+	}
+	return rk;
+}
+
+/* Milliseconds on the monotonic clock. */
+static long long
+kclient_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+rd_kafka_event_t *
+kclient_wait_event(rd_kafka_queue_t *queue, rd_kafka_event_type_t type, int timeout_ms)
+{
+	long long deadline = kclient_now_ms() + timeout_ms;
+
+	for (;;) {
+		long long left = deadline - kclient_now_ms();
+		rd_kafka_event_t *ev;
+
+		if (left <= 0)
+			return NULL;
+		ev = rd_kafka_queue_poll(queue, (int)left);
+		if (ev == NULL)
+			continue;
+		if (rd_kafka_event_type(ev) == type)
+			return ev;
+		rd_kafka_event_destroy(ev);
+	}
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Command-line contract of both binaries: --help and --version succeed on stdout, and
+# any usage error is one line on stderr with exit status 2.
+set -u
+. "$KFLEET_SRCDIR/tests/lib/tap.sh"
+kfleet=$KFLEET_BUILDDIR/kfleet
+agent=$KFLEET_BUILDDIR/kfleet-agent
+
+tap_run "kfleet --version"             0 '^kfleet [0-9]+\.[0-9]+\.[0-9]+$' "$kfleet" --version
+tap_run "kfleet --help"                0 '^usage: kfleet' "$kfleet" --help
+tap_run "kfleet -h"                    0 '^usage: kfleet' "$kfleet" -h
+tap_run "kfleet bad option exits 2"    2 "unrecognized option '--frobnicate'" "$kfleet" --frobnicate
+tap_run "kfleet unknown command"       2 "^kfleet: unknown command 'frobnicate': see 'kfleet --help'$" "$kfleet" frobnicate
+tap_run "kfleet no terminal, no command" 2 '^usage: kfleet' "$kfleet" </dev/null
+tap_run "kfleet-agent --version"       0 '^kfleet-agent [0-9]+\.[0-9]+\.[0-9]+$' "$agent" --version
+tap_run "kfleet-agent --help"          0 '^usage: kfleet-agent' "$agent" --help
+tap_run "kfleet-agent bad option"      2 "unrecognized option '--frobnicate'" "$agent" --frobnicate
+tap_run "kfleet-agent stray argument"  2 "unexpected argument 'x'" "$agent" x
+
+# --help and the man pages name the same options.
+for pair in "kfleet:doc/kfleet.1" "kfleet-agent:doc/kfleet-agent.8"; do
+	bin=${pair%%:*} page=$KFLEET_SRCDIR/${pair#*:}
+	missing=""
+	for opt in $("$KFLEET_BUILDDIR/$bin" --help | grep -Eo -- '--[a-z][a-z-]+' | sort -u); do
+		sed 's/\\//g' "$page" | grep -q -- "$opt" || missing="$missing $opt"
+	done
+	if [ -z "$missing" ]; then tap_ok "$bin --help options are in its man page"
+	else tap_not_ok "$bin --help options are in its man page" "missing from $page:$missing"; fi
+done
+tap_done
