@@ -1,0 +1,368 @@
+/* bench_snapshot: how long the agent's write of one generation takes for a large cluster.
+ *   bench/bench_snapshot [-g GENERATIONS] [CATALOG]
+ * Builds a snapshot of 5,000 topics x 10 partitions with 10 configs each, and 2,000
+ * groups of 5 members consuming 3 topics each (30 committed offsets per group), writes it
+ * GENERATIONS times (default 5; the watermarks and offsets move each time) into CATALOG
+ * (default: a new file in a temporary directory, removed afterwards), and prints the wall
+ * time of each generation, the median and the maximum, and the size of the catalog. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kfleet/snapshot.h"
+#include "kfleet/store.h"
+
+#define BENCH_BROKERS 3
+#define BENCH_TOPICS 5000
+#define BENCH_PARTITIONS 10
+#define BENCH_CONFIGS 10
+#define BENCH_GROUPS 2000
+#define BENCH_MEMBERS 5
+#define BENCH_TOPICS_PER_GROUP 3
+#define BENCH_OFFSETS (BENCH_TOPICS_PER_GROUP * BENCH_PARTITIONS)
+#define BENCH_MAX_GENERATIONS 1000
+
+static const char *const config_names[BENCH_CONFIGS] = {
+	"retention.ms", "retention.bytes", "cleanup.policy", "segment.bytes", "segment.ms",
+	"min.insync.replicas", "max.message.bytes", "compression.type",
+	"message.timestamp.type", "unclean.leader.election.enable",
+};
+static const char *const config_values[BENCH_CONFIGS] = {
+	"604800000", "-1", "delete", "1073741824", "604800000", "2", "1048588", "producer",
+	"CreateTime", "false",
+};
+
+/* Everything the snapshot points to, owned here. */
+struct bench {
+	struct snapshot snapshot;
+	struct snapshot_topic *topics;
+	struct snapshot_partition *partitions;
+	struct snapshot_config *configs;
+	struct snapshot_group *groups;
+	struct snapshot_member *members;
+	struct snapshot_assignment *assignments;
+	struct snapshot_offset *offsets;
+	struct snapshot_broker brokers[BENCH_BROKERS];
+	int32_t replicas[BENCH_BROKERS];
+	char **names;               /* every string made, to free */
+	size_t name_count;
+};
+
+static void *
+bench_calloc(size_t count, size_t size)
+{
+	void *p = calloc(count, size);
+
+	if (p == NULL) {
+		fprintf(stderr, "bench_snapshot: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+/* A new string from FMT (exits if out of memory; caller frees). */
+static char * __attribute__((format(printf, 1, 2)))
+bench_strdupf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out = NULL;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vasprintf(&out, fmt, ap);
+	va_end(ap);
+	if (rc < 0) {
+		fprintf(stderr, "bench_snapshot: out of memory\n");
+		exit(1);
+	}
+	return out;
+}
+
+/* Keep NAME for bench_free, and hand it out. */
+static const char *
+bench_keep(struct bench *b, char *name)
+{
+	b->names[b->name_count++] = name;
+	return name;
+}
+
+static void
+bench_build_topics(struct bench *b)
+{
+	for (int t = 0; t < BENCH_TOPICS; t++) {
+		struct snapshot_partition *partitions = &b->partitions[t * BENCH_PARTITIONS];
+		struct snapshot_config *configs = &b->configs[t * BENCH_CONFIGS];
+
+		for (int p = 0; p < BENCH_PARTITIONS; p++)
+			partitions[p] = (struct snapshot_partition){
+				.partition = p, .leader_id = 1 + p % BENCH_BROKERS, .replicas = b->replicas,
+				.replica_count = BENCH_BROKERS, .isr = b->replicas, .isr_count = BENCH_BROKERS,
+			};
+		for (int c = 0; c < BENCH_CONFIGS; c++)
+			configs[c] = (struct snapshot_config){
+				.name = config_names[c], .value = config_values[c],
+				.source = c < 2 ? "DYNAMIC_TOPIC_CONFIG" : "DEFAULT_CONFIG",
+				.is_default = c >= 2,
+			};
+		b->topics[t] = (struct snapshot_topic){
+			.name = bench_keep(b, bench_strdupf("service-%04d.events", t)),
+			.replication_factor = BENCH_BROKERS,
+			.partitions = partitions, .partition_count = BENCH_PARTITIONS,
+			.configs = configs, .config_count = BENCH_CONFIGS,
+		};
+	}
+}
+
+/* Group G consumes topics 3G, 3G+1, 3G+2 (mod the topic count); its 30 partitions are
+ * shared among its 5 members and each has a committed offset. */
+static void
+bench_build_groups(struct bench *b)
+{
+	const int per_member = BENCH_OFFSETS / BENCH_MEMBERS;
+
+	for (int g = 0; g < BENCH_GROUPS; g++) {
+		struct snapshot_member *members = &b->members[g * BENCH_MEMBERS];
+		struct snapshot_assignment *assignments = &b->assignments[g * BENCH_OFFSETS];
+		struct snapshot_offset *offsets = &b->offsets[g * BENCH_OFFSETS];
+
+		for (int i = 0; i < BENCH_OFFSETS; i++) {
+			const char *topic =
+				b->topics[(g * BENCH_TOPICS_PER_GROUP + i / BENCH_PARTITIONS) % BENCH_TOPICS]
+					.name;
+
+			assignments[i] = (struct snapshot_assignment){ topic, i % BENCH_PARTITIONS };
+			offsets[i] = (struct snapshot_offset){ .topic = topic,
+				                               .partition = i % BENCH_PARTITIONS };
+		}
+		for (int m = 0; m < BENCH_MEMBERS; m++)
+			members[m] = (struct snapshot_member){
+				.member_id = bench_keep(b, bench_strdupf("consumer-%07d", g * BENCH_MEMBERS + m)),
+				.client_id = "consumer", .host = "/10.1.2.3",
+				.assignments = &assignments[m * per_member], .assignment_count = (size_t)per_member,
+			};
+		b->groups[g] = (struct snapshot_group){
+			.name = bench_keep(b, bench_strdupf("service-%04d", g)), .state = "Stable",
+			.protocol_type = "consumer", .protocol = "range", .coordinator_id = 1 + g % BENCH_BROKERS,
+			.members = members, .member_count = BENCH_MEMBERS,
+			.offsets = offsets, .offset_count = BENCH_OFFSETS,
+		};
+	}
+}
+
+static void
+bench_build(struct bench *b)
+{
+	memset(b, 0, sizeof *b);
+	b->topics = bench_calloc(BENCH_TOPICS, sizeof *b->topics);
+	b->partitions = bench_calloc(BENCH_TOPICS * BENCH_PARTITIONS, sizeof *b->partitions);
+	b->configs = bench_calloc(BENCH_TOPICS * BENCH_CONFIGS, sizeof *b->configs);
+	b->groups = bench_calloc(BENCH_GROUPS, sizeof *b->groups);
+	b->members = bench_calloc(BENCH_GROUPS * BENCH_MEMBERS, sizeof *b->members);
+	b->assignments = bench_calloc(BENCH_GROUPS * BENCH_OFFSETS, sizeof *b->assignments);
+	b->offsets = bench_calloc(BENCH_GROUPS * BENCH_OFFSETS, sizeof *b->offsets);
+	b->names = bench_calloc(BENCH_BROKERS + BENCH_TOPICS + BENCH_GROUPS * (1 + BENCH_MEMBERS),
+	                        sizeof *b->names);
+	for (int i = 0; i < BENCH_BROKERS; i++) {
+		b->replicas[i] = i + 1;
+		b->brokers[i] = (struct snapshot_broker){
+			.node_id = i + 1, .host = bench_keep(b, bench_strdupf("broker-%d.example", i + 1)), .port = 9092,
+		};
+	}
+	bench_build_topics(b);
+	bench_build_groups(b);
+	b->snapshot = (struct snapshot){
+		.cluster = "bench", .kafka_cluster_id = "bench-cluster-id", .controller_id = 1,
+		.brokers = b->brokers, .broker_count = BENCH_BROKERS,
+		.topics = b->topics, .topic_count = BENCH_TOPICS,
+		.groups = b->groups, .group_count = BENCH_GROUPS,
+	};
+}
+
+/* What moves between cycles: watermarks grow, groups commit, time passes. */
+static void
+bench_advance(struct bench *b, int generation)
+{
+	for (size_t i = 0; i < BENCH_TOPICS * BENCH_PARTITIONS; i++) {
+		b->partitions[i].low_watermark = generation * 10;
+		b->partitions[i].high_watermark = 1000 + generation * 100 + (int64_t)i % 7;
+	}
+	for (size_t i = 0; i < BENCH_GROUPS * BENCH_OFFSETS; i++)
+		b->offsets[i].committed_offset = 1000 + generation * 95;
+	b->snapshot.collected_at_ms = 1764000000000LL + generation * 30000LL;
+}
+
+static void
+bench_free(struct bench *b)
+{
+	for (size_t i = 0; i < b->name_count; i++)
+		free(b->names[i]);
+	free(b->names);
+	free(b->topics);
+	free(b->partitions);
+	free(b->configs);
+	free(b->groups);
+	free(b->members);
+	free(b->assignments);
+	free(b->offsets);
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Bytes of PATH plus its WAL. */
+static long long
+catalog_bytes(const char *path)
+{
+	char *wal = bench_strdupf("%s-wal", path);
+	struct stat st;
+	long long total = 0;
+
+	if (stat(path, &st) == 0)
+		total += st.st_size;
+	if (stat(wal, &st) == 0)
+		total += st.st_size;
+	free(wal);
+	return total;
+}
+
+/* Remove the catalog PATH made in DIR, with its WAL and shared-memory files. */
+static void
+remove_catalog(const char *dir, const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		char *file = bench_strdupf("%s%s", path, suffixes[i]);
+
+		unlink(file);
+		free(file);
+	}
+	rmdir(dir);
+}
+
+/* Write GENERATIONS generations of B into STORE; times in SECONDS. */
+static int
+bench_run(struct store *store, struct bench *b, int generations, double *seconds)
+{
+	for (int g = 0; g < generations; g++) {
+		char *err = NULL;
+		double start;
+
+		bench_advance(b, g + 1);
+		start = now_seconds();
+		if (snapshot_write(store, &b->snapshot, &err) != 0) {
+			fprintf(stderr, "bench_snapshot: %s\n", err);
+			free(err);
+			return -1;
+		}
+		seconds[g] = now_seconds() - start;
+		printf("generation %d: %.3f s\n", g + 1, seconds[g]);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: bench_snapshot [-g GENERATIONS] [CATALOG]\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	char dir[] = "/tmp/kfleet-bench-XXXXXX";
+	char *path;
+	double seconds[BENCH_MAX_GENERATIONS];
+	int generations = 5;
+	int own_catalog = 0;
+	struct bench b;
+	struct store *store;
+	char *err = NULL;
+	int opt, rc;
+	long long bytes;
+
+	while ((opt = getopt(argc, argv, "g:h")) != -1) {
+		switch (opt) {
+		case 'g':
+			generations = atoi(optarg);
+			if (generations < 1 || generations > BENCH_MAX_GENERATIONS) {
+				fprintf(stderr, "bench_snapshot: -g takes 1 to %d\n", BENCH_MAX_GENERATIONS);
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (optind < argc) {
+		path = bench_strdupf("%s", argv[optind]);
+	} else {
+		if (mkdtemp(dir) == NULL) {
+			perror("bench_snapshot: mkdtemp");
+			return 1;
+		}
+		path = bench_strdupf("%s/catalog.db", dir);
+		own_catalog = 1;
+	}
+
+	bench_build(&b);
+	printf("snapshot: %d topics x %d partitions, %d configs each; %d groups x %d members, "
+	       "%d committed offsets each\n", BENCH_TOPICS, BENCH_PARTITIONS, BENCH_CONFIGS,
+	       BENCH_GROUPS, BENCH_MEMBERS, BENCH_OFFSETS);
+	store = store_open(path, &err);
+	if (store == NULL) {
+		fprintf(stderr, "bench_snapshot: %s\n", err);
+		free(err);
+		bench_free(&b);
+		free(path);
+		return 1;
+	}
+	rc = bench_run(store, &b, generations, seconds);
+	bytes = catalog_bytes(path);
+	store_close(store);
+	bench_free(&b);
+	if (rc == 0) {
+		double max;
+
+		qsort(seconds, (size_t)generations, sizeof seconds[0], compare_doubles);
+		max = seconds[generations - 1];
+		printf("median %.3f s, max %.3f s per generation over %d; catalog %s: %.1f MiB "
+		       "(file + WAL)\n", seconds[generations / 2], max, generations, path,
+		       bytes / 1048576.0);
+	}
+	if (own_catalog)
+		remove_catalog(dir, path);
+	free(path);
+	return rc == 0 ? 0 : 1;
+}
