@@ -38,14 +38,23 @@ static const char *const store_settings[] = {
 };
 
 char *
+store_vstrdupf(const char *fmt, va_list ap)
+{
+	char *out = NULL;
+
+	if (vasprintf(&out, fmt, ap) < 0)
+		out = NULL;
+	return out;
+}
+
+char *
 store_strdupf(const char *fmt, ...)
 {
 	va_list ap;
-	char *out = NULL;
+	char *out;
 
 	va_start(ap, fmt);
-	if (vasprintf(&out, fmt, ap) < 0)
-		out = NULL;
+	out = store_vstrdupf(fmt, ap);
 	va_end(ap);
 	return out;
 }
@@ -54,11 +63,10 @@ int
 store_fail(struct store *store, char **err, const char *fmt, ...)
 {
 	va_list ap;
-	char *what = NULL;
+	char *what;
 
 	va_start(ap, fmt);
-	if (vasprintf(&what, fmt, ap) < 0)
-		what = NULL;
+	what = store_vstrdupf(fmt, ap);
 	va_end(ap);
 	*err = store_strdupf("catalog %s: %s: %s", store->path, what != NULL ? what : fmt,
 	                     sqlite3_errmsg(store->db));

@@ -3,6 +3,7 @@
 #ifndef KFLEET_STORE_SQL_H
 #define KFLEET_STORE_SQL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <sqlite3.h>
 
@@ -42,5 +43,6 @@ int store_fail(struct store *store, char **err, const char *fmt, ...)
 
 /* A new string from FMT (caller frees); NULL if out of memory. */
 char *store_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *store_vstrdupf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif

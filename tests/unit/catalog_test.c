@@ -73,6 +73,51 @@ catalog_test_open(const char *path)
 	return store;
 }
 
+/* A fixture with its directory, and no catalog yet. */
+static struct catalog_test_fixture *
+catalog_test_fixture_new(void)
+{
+	struct catalog_test_fixture *f = calloc(1, sizeof *f);
+
+	assert_non_null(f);
+	f->dir = catalog_test_make_dir();
+	return f;
+}
+
+int
+catalog_test_setup_file(void **state)
+{
+	struct catalog_test_fixture *f = catalog_test_fixture_new();
+
+	f->path = catalog_test_path(f->dir, "catalog.db");
+	f->store = catalog_test_open(f->path);
+	*state = f;
+	return 0;
+}
+
+int
+catalog_test_setup_memory(void **state)
+{
+	struct catalog_test_fixture *f = catalog_test_fixture_new();
+
+	f->store = catalog_test_open(":memory:");
+	*state = f;
+	return 0;
+}
+
+int
+catalog_test_teardown(void **state)
+{
+	struct catalog_test_fixture *f = *state;
+
+	store_close(f->store);
+	catalog_test_remove_dir(f->dir);
+	free(f->path);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
 long long
 catalog_test_db_int(sqlite3 *db, const char *sql)
 {
@@ -111,6 +156,19 @@ catalog_test_text(struct store *store, const char *sql)
 		copy = strdup((const char *)text);
 	sqlite3_finalize(statement);
 	return copy;
+}
+
+void
+catalog_test_check(struct store *store, const struct catalog_test_expectation *expectations,
+                   size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		long long value = catalog_test_int(store, expectations[i].sql);
+
+		if (value != expectations[i].value)
+			fail_msg("%s: %lld, expected %lld", expectations[i].sql, value,
+			         expectations[i].value);
+	}
 }
 
 int

@@ -177,52 +177,6 @@ static const struct snapshot generation_us = {
 	.groups = groups_a, .group_count = 1,
 };
 
-/* ---- fixtures: each test on a catalog file and on :memory: */
-
-struct fixture {
-	char *dir;
-	char *path;
-	struct store *store;
-};
-
-static int
-setup_file(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-
-	assert_non_null(f);
-	f->dir = catalog_test_make_dir();
-	f->path = catalog_test_path(f->dir, "catalog.db");
-	f->store = catalog_test_open(f->path);
-	*state = f;
-	return 0;
-}
-
-static int
-setup_memory(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-
-	assert_non_null(f);
-	f->store = catalog_test_open(":memory:");
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	store_close(f->store);
-	if (f->dir != NULL)
-		catalog_test_remove_dir(f->dir);
-	free(f->path);
-	free(f->dir);
-	free(f);
-	return 0;
-}
-
 static void
 write_ok(struct store *store, const struct snapshot *snapshot)
 {
@@ -233,24 +187,6 @@ write_ok(struct store *store, const struct snapshot *snapshot)
 	assert_null(err);
 }
 
-/* An expected value of a query, as a table row. */
-struct expectation {
-	const char *sql;
-	long long value;
-};
-
-static void
-check(struct store *store, const struct expectation *expectations, size_t count)
-{
-	for (size_t i = 0; i < count; i++) {
-		long long value = catalog_test_int(store, expectations[i].sql);
-
-		if (value != expectations[i].value)
-			fail_msg("%s: %lld, expected %lld", expectations[i].sql, value,
-			         expectations[i].value);
-	}
-}
-
 /* Samples generation A appends: 4 partitions with a known log end offset, 5 offsets. */
 #define SAMPLES_A 9
 /* B: orders' 2 known partitions, refunds' 1, order-service's 3 offsets. */
@@ -259,7 +195,7 @@ check(struct store *store, const struct expectation *expectations, size_t count)
 #define SAMPLES_US 4
 
 /* prod-eu's row after generation A (also after a write that failed on top of it)... */
-static const struct expectation cluster_after_a[] = {
+static const struct catalog_test_expectation cluster_after_a[] = {
 	{ "SELECT generation FROM clusters WHERE name = 'prod-eu'", 1 },
 	{ "SELECT count(*) FROM clusters WHERE name = 'prod-eu' AND status = 'ok' AND error IS NULL"
 	  " AND kafka_cluster_id = 'eu-cluster-id' AND controller_id = 1"
@@ -267,7 +203,7 @@ static const struct expectation cluster_after_a[] = {
 };
 
 /* ...and its rows. */
-static const struct expectation rows_after_a[] = {
+static const struct catalog_test_expectation rows_after_a[] = {
 	{ "SELECT count(*) FROM brokers", 3 },
 	{ "SELECT count(*) FROM brokers WHERE rack IS NULL", 1 },
 	{ "SELECT count(*) FROM topics", 2 },
@@ -303,21 +239,21 @@ static const struct expectation rows_after_a[] = {
 static void
 check_after_a(struct store *store)
 {
-	check(store, cluster_after_a, COUNT(cluster_after_a));
-	check(store, rows_after_a, COUNT(rows_after_a));
+	catalog_test_check(store, cluster_after_a, COUNT(cluster_after_a));
+	catalog_test_check(store, rows_after_a, COUNT(rows_after_a));
 }
 
 static void
 test_first_generation(void **state)
 {
-	struct fixture *f = *state;
+	struct catalog_test_fixture *f = *state;
 
 	write_ok(f->store, &generation_a);
 	check_after_a(f->store);
 }
 
 /* prod-eu after A, prod-us, then B. */
-static const struct expectation after_b[] = {
+static const struct catalog_test_expectation after_b[] = {
 	{ "SELECT generation FROM clusters WHERE name = 'prod-eu'", 2 },
 	{ "SELECT controller_id FROM clusters WHERE name = 'prod-eu'", 2 },
 	{ "SELECT count(*) FROM topics t JOIN clusters c ON c.id = t.cluster_id"
@@ -350,19 +286,19 @@ static const struct expectation after_b[] = {
 static void
 test_generation_replaces_previous(void **state)
 {
-	struct fixture *f = *state;
+	struct catalog_test_fixture *f = *state;
 
 	write_ok(f->store, &generation_a);
 	write_ok(f->store, &generation_us);
 	write_ok(f->store, &generation_b);
-	check(f->store, after_b, COUNT(after_b));
+	catalog_test_check(f->store, after_b, COUNT(after_b));
 }
 
 /* Statements are prepared once per store, not per generation. */
 static void
 test_statements_prepared_once(void **state)
 {
-	struct fixture *f = *state;
+	struct catalog_test_fixture *f = *state;
 	sqlite3 *db = store_sqlite(f->store);
 	int after_first = 0;
 	int after_third = 0;
@@ -424,7 +360,7 @@ static const struct failing_case failing_cases[] = {
 static void
 test_failed_write_rolls_back(void **state)
 {
-	struct fixture *f = *state;
+	struct catalog_test_fixture *f = *state;
 
 	write_ok(f->store, &generation_a);
 	for (size_t i = 0; i < COUNT(failing_cases); i++) {
@@ -448,7 +384,7 @@ test_failed_write_rolls_back(void **state)
 static void
 test_snapshot_without_cluster_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct catalog_test_fixture *f = *state;
 	struct snapshot nameless = generation_a;
 	char *err = NULL;
 
@@ -477,7 +413,7 @@ files_contain(const char *path, const char *text)
 static void
 test_sensitive_value_never_stored(void **state)
 {
-	struct fixture *f = *state;
+	struct catalog_test_fixture *f = *state;
 	char *err = NULL;
 
 	write_ok(f->store, &generation_a);
@@ -502,7 +438,7 @@ test_sensitive_value_never_stored(void **state)
 static void
 test_failed_section(void **state)
 {
-	struct fixture *f = *state;
+	struct catalog_test_fixture *f = *state;
 	struct snapshot degraded = generation_a;
 	char *error;
 
@@ -534,7 +470,7 @@ test_failed_section(void **state)
 static void
 test_unreachable_keeps_last_generation(void **state)
 {
-	struct fixture *f = *state;
+	struct catalog_test_fixture *f = *state;
 	char *err = NULL;
 	char *error;
 
@@ -550,7 +486,7 @@ test_unreachable_keeps_last_generation(void **state)
 	                                            " last_collected_ms = 1764000000000"), 1);
 	assert_int_equal(catalog_test_int(f->store, "SELECT unreachable_since_ms FROM clusters"), T1);
 	/* The last good data is still there for readers. */
-	check(f->store, rows_after_a, COUNT(rows_after_a));
+	catalog_test_check(f->store, rows_after_a, COUNT(rows_after_a));
 
 	/* Back: a generation clears it. */
 	write_ok(f->store, &generation_b);
@@ -574,25 +510,23 @@ test_section_names(void **state)
 	assert_string_equal(snapshot_section_name(SNAPSHOT_SECTION_COUNT), "?");
 }
 
-/* Each test on a file catalog and on :memory:. */
-#define ON_BOTH(test, what)                                                                  \
-	{ .name = what " (file)", .test_func = test, .setup_func = setup_file,                 \
-	  .teardown_func = teardown },                                                         \
-	{ .name = what " (memory)", .test_func = test, .setup_func = setup_memory,             \
-	  .teardown_func = teardown }
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		ON_BOTH(test_first_generation, "first generation holds the snapshot"),
-		ON_BOTH(test_generation_replaces_previous, "a generation replaces the previous one"),
-		ON_BOTH(test_statements_prepared_once, "statements are prepared once"),
-		ON_BOTH(test_failed_write_rolls_back, "a failed write leaves the previous generation"),
-		ON_BOTH(test_snapshot_without_cluster_refused, "a snapshot needs a cluster"),
-		ON_BOTH(test_sensitive_value_never_stored, "sensitive values are never stored"),
-		ON_BOTH(test_failed_section, "a failed section is recorded"),
-		ON_BOTH(test_unreachable_keeps_last_generation, "unreachable keeps the last generation"),
+		CATALOG_TEST_ON_BOTH(test_first_generation, "first generation holds the snapshot"),
+		CATALOG_TEST_ON_BOTH(test_generation_replaces_previous,
+		                     "a generation replaces the previous one"),
+		CATALOG_TEST_ON_BOTH(test_statements_prepared_once, "statements are prepared once"),
+		CATALOG_TEST_ON_BOTH(test_failed_write_rolls_back,
+		                     "a failed write leaves the previous generation"),
+		CATALOG_TEST_ON_BOTH(test_snapshot_without_cluster_refused,
+		                     "a snapshot needs a cluster"),
+		CATALOG_TEST_ON_BOTH(test_sensitive_value_never_stored,
+		                     "sensitive values are never stored"),
+		CATALOG_TEST_ON_BOTH(test_failed_section, "a failed section is recorded"),
+		CATALOG_TEST_ON_BOTH(test_unreachable_keeps_last_generation,
+		                     "unreachable keeps the last generation"),
 		cmocka_unit_test(test_section_names),
 	};
 
