@@ -2,19 +2,48 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#define KFLEET_EXIT_USAGE 2
+#include "kfleet/listing.h"
+#include "tui/cli.h"
+#include "tui/cmd_catalog.h"
+#include "tui/cmd_list.h"
+
+static const struct cli_command commands[] = {
+	{ "clusters", "Clusters, their status and the age of their last collection",
+	  cmd_list_run, LISTING_CLUSTERS },
+	{ "topics", "Topics with partitions, replication, non-default configs, owner and tags",
+	  cmd_list_run, LISTING_TOPICS },
+	{ "groups", "Consumer groups with state, members, lag and owning service",
+	  cmd_list_run, LISTING_GROUPS },
+	{ "lag", "Consumer lag, worst first, per group or per partition", cmd_list_run,
+	  LISTING_LAG },
+	{ "acls", "ACL bindings and the service of each principal", cmd_list_run, LISTING_ACLS },
+	{ "quotas", "Client quotas per user, client id or IP", cmd_list_run, LISTING_QUOTAS },
+	{ "services", "Services, their team and Kafka identities", cmd_list_run,
+	  LISTING_SERVICES },
+	{ "teams", "Teams and their services", cmd_list_run, LISTING_TEAMS },
+	{ "catalog", "Import the ownership YAML into the catalog, or export it",
+	  cmd_catalog_run, 0 },
+};
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: kfleet [--help] [--version]\n"
+	        "usage: kfleet [--help] [--version] COMMAND [ARGS]\n"
 	        "\n"
-	        "Operator tooling for Kafka fleets. The catalog, the listing commands, offset\n"
-	        "resets, topology export and the terminal UI are being built; see kfleet(1).\n"
+	        "Operator tooling for Kafka fleets: reads the catalog kfleet-agent keeps.\n"
+	        "\n"
+	        "commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+	        "\n"
+	        "'kfleet COMMAND --help' shows a command's options; see kfleet(1).\n"
 	        "\n"
 	        "  -h, --help      show this help and exit\n"
 	        "  -V, --version   show the version and exit\n");
@@ -30,24 +59,28 @@ main(int argc, char **argv)
 	};
 	int opt;
 
-	/* '+': stop at the first non-option, which will be the subcommand. */
+	setlocale(LC_ALL, "");
+	/* '+': stop at the first non-option, which is the subcommand. */
 	while ((opt = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
-			return EXIT_SUCCESS;
+			return CLI_EXIT_OK;
 		case 'V':
 			printf("kfleet %s\n", PACKAGE_VERSION);
-			return EXIT_SUCCESS;
+			return CLI_EXIT_OK;
 		default:
 			fprintf(stderr, "kfleet: see 'kfleet --help' for the options\n");
-			return KFLEET_EXIT_USAGE;
+			return CLI_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			if (strcmp(argv[optind], commands[i].name) == 0)
+				return commands[i].run(&commands[i], argc - optind, argv + optind);
 		fprintf(stderr, "kfleet: unknown command '%s': see 'kfleet --help'\n", argv[optind]);
-		return KFLEET_EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	usage(stderr);
-	return KFLEET_EXIT_USAGE;
+	return CLI_EXIT_USAGE;
 }

@@ -17,14 +17,23 @@ tap_run "kfleet-agent --help"          0 '^usage: kfleet-agent' "$agent" --help
 tap_run "kfleet-agent bad option"      2 "unrecognized option '--frobnicate'" "$agent" --frobnicate
 tap_run "kfleet-agent stray argument"  2 "unexpected argument 'x'" "$agent" x
 
-# --help and the man pages name the same options.
-for pair in "kfleet:doc/kfleet.1" "kfleet-agent:doc/kfleet-agent.8"; do
-	bin=${pair%%:*} page=$KFLEET_SRCDIR/${pair#*:}
+# --help (of the binary and of every kfleet command) and the man pages name the same
+# options and commands.
+kfleet_commands=$("$kfleet" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } /^$/ { on = 0 }')
+tap_run "kfleet --help lists the commands" 0 'lag' echo "$kfleet_commands"
+for pair in "kfleet:doc/kfleet.1" "kfleet-agent:doc/kfleet-agent.8" \
+	$(for c in $kfleet_commands; do echo "kfleet+$c:doc/kfleet.1"; done); do
+	cmd=${pair%%:*} page=$KFLEET_SRCDIR/${pair#*:}
+	cmd=${cmd/+/ }
 	missing=""
-	for opt in $("$KFLEET_BUILDDIR/$bin" --help | grep -Eo -- '--[a-z][a-z-]+' | sort -u); do
+	# shellcheck disable=SC2086 # CMD is the binary and maybe a command
+	for opt in $($KFLEET_BUILDDIR/$cmd --help | grep -Eo -- '--[a-z][a-z-]+' | sort -u); do
 		sed 's/\\//g' "$page" | grep -q -- "$opt" || missing="$missing $opt"
 	done
-	if [ -z "$missing" ]; then tap_ok "$bin --help options are in its man page"
-	else tap_not_ok "$bin --help options are in its man page" "missing from $page:$missing"; fi
+	if [ "$cmd" != "${cmd#kfleet }" ] && ! sed 's/\\//g' "$page" | grep -q "^\.B.* ${cmd#kfleet }"; then
+		missing="$missing (the command itself)"
+	fi
+	if [ -z "$missing" ]; then tap_ok "$cmd --help options are in its man page"
+	else tap_not_ok "$cmd --help options are in its man page" "missing from $page:$missing"; fi
 done
 tap_done
