@@ -62,7 +62,8 @@ struct cluster_config_parser {
 	struct cluster_config *config;
 	size_t key_capacity;
 	size_t kafka_capacity;
-	char *err;                  /* the first error, "PATH:LINE: ..." */
+	int failed;
+	char *err;                  /* the first error, "PATH:LINE: ..." (NULL if out of memory) */
 };
 
 /* Record the parse's error as "PATH:LINE: MESSAGE" ("PATH: MESSAGE" for line 0) and take
@@ -70,13 +71,14 @@ struct cluster_config_parser {
 static int
 cluster_config_fail_with(struct cluster_config_parser *parser, unsigned line, char *message)
 {
-	if (parser->err == NULL) {
+	if (!parser->failed) {
 		const char *what = message != NULL ? message : "out of memory";
 		int n = line > 0 ? asprintf(&parser->err, "%s:%u: %s", parser->path, line, what)
 		                 : asprintf(&parser->err, "%s: %s", parser->path, what);
 
 		if (n < 0)
 			parser->err = NULL;
+		parser->failed = 1;
 	}
 	free(message);
 	return -1;
@@ -282,47 +284,45 @@ cluster_config_parse_listen(struct cluster_config_parser *parser, unsigned line,
 	return cluster_config_parse_text(parser, line, key, value, field);
 }
 
-/* Add *KEY, set on LINE, to the config's list of keys, taking it. Returns 0 or -1. */
-static int
-cluster_config_add_key(struct cluster_config_parser *parser, char **key, unsigned line)
+/* ARRAY of COUNT items of SIZE bytes with room for one more: ARRAY itself, or a larger
+ * copy (*CAPACITY updated), or NULL when out of memory (ARRAY left as it was). */
+static void *
+cluster_config_grow(void *array, size_t *capacity, size_t count, size_t size)
 {
-	struct cluster_config *config = parser->config;
+	size_t more = *capacity > 0 ? 2 * *capacity : 16;
+	void *grown;
 
-	if (config->key_count == parser->key_capacity) {
-		size_t capacity = parser->key_capacity ? 2 * parser->key_capacity : 16;
-		struct cluster_config_key *keys = realloc(config->keys, capacity * sizeof *keys);
-
-		if (keys == NULL)
-			return cluster_config_fail(parser, line, "out of memory");
-		config->keys = keys;
-		parser->key_capacity = capacity;
-	}
-	config->keys[config->key_count].key = *key;
-	config->keys[config->key_count].line = line;
-	config->key_count++;
-	*key = NULL;
-	return 0;
+	if (count < *capacity)
+		return array;
+	if ((grown = realloc(array, more * size)) != NULL)
+		*capacity = more;
+	return grown;
 }
 
-/* Add the librdkafka property PROPERTY (owned by the config's keys), taking *VALUE. */
+/* Add *KEY, set on LINE, to the config's list of keys, taking it; for a kafka.* key, add
+ * its property and *VALUE, taking that too. Returns 0 or -1. */
 static int
-cluster_config_add_kafka(struct cluster_config_parser *parser, const char *property,
-                         char **value, unsigned line)
+cluster_config_add(struct cluster_config_parser *parser, unsigned line, char **key,
+                   const char *property, char **value)
 {
 	struct cluster_config *config = parser->config;
+	struct cluster_config_key *keys = cluster_config_grow(config->keys,
+		&parser->key_capacity, config->key_count, sizeof *keys);
+	struct kclient_setting *kafka;
 
-	if (config->kafka_count == parser->kafka_capacity) {
-		size_t capacity = parser->kafka_capacity ? 2 * parser->kafka_capacity : 16;
-		struct kclient_setting *kafka = realloc(config->kafka, capacity * sizeof *kafka);
-
-		if (kafka == NULL)
-			return cluster_config_fail(parser, line, "out of memory");
-		config->kafka = kafka;
-		parser->kafka_capacity = capacity;
-	}
-	config->kafka[config->kafka_count].key = property;
-	config->kafka[config->kafka_count].value = *value;
-	config->kafka_count++;
+	if (keys == NULL)
+		return cluster_config_fail(parser, line, "out of memory");
+	config->keys = keys;
+	keys[config->key_count++] = (struct cluster_config_key){ .key = *key, .line = line };
+	*key = NULL;
+	if (property == NULL)
+		return 0;
+	kafka = cluster_config_grow(config->kafka, &parser->kafka_capacity, config->kafka_count,
+	                            sizeof *kafka);
+	if (kafka == NULL)
+		return cluster_config_fail(parser, line, "out of memory");
+	config->kafka = kafka;
+	kafka[config->kafka_count++] = (struct kclient_setting){ .key = property, .value = *value };
 	*value = NULL;
 	return 0;
 }
@@ -453,7 +453,7 @@ cluster_config_split(struct cluster_config_parser *parser, unsigned line, const 
 		return 0;
 	}
 	for (comment = p; comment < end; comment++)
-		if (*comment == '#' && comment > start && cluster_config_is_blank(comment[-1]))
+		if (*comment == '#' && cluster_config_is_blank(comment[-1]))
 			break;
 	while (comment > p && cluster_config_is_blank(comment[-1]))
 		comment--;
@@ -519,11 +519,7 @@ cluster_config_parse_line(struct cluster_config_parser *parser, unsigned line,
 	    field->parse(parser, line, key, value, (char *)config + field->offset) < 0)
 		goto out;
 	/* The kafka setting's name points into the key, which the config's list owns. */
-	if (cluster_config_add_key(parser, &key, line) < 0)
-		goto out;
-	if (property != NULL &&
-	    cluster_config_add_kafka(parser, config->keys[config->key_count - 1].key + prefix_len,
-	                             &value, line) < 0)
+	if (cluster_config_add(parser, line, &key, property, &value) < 0)
 		goto out;
 	status = 0;
 out:
@@ -532,7 +528,7 @@ out:
 	return status;
 }
 
-/* Whether the config sets the librdkafka property PROPERTY. */
+/* The setting of the librdkafka property PROPERTY, or NULL. */
 static const struct kclient_setting *
 cluster_config_kafka(const struct cluster_config *config, const char *property)
 {
@@ -567,8 +563,7 @@ cluster_config_check(struct cluster_config_parser *parser)
 		const char *key = config->keys[i].key;
 		size_t len = strlen(key);
 
-		if (strncmp(key, CLUSTER_CONFIG_KAFKA_PREFIX, strlen(CLUSTER_CONFIG_KAFKA_PREFIX)) == 0 &&
-		    strncmp(message, key, len) == 0 && message[len] == ':')
+		if (strncmp(message, key, len) == 0 && message[len] == ':')
 			return cluster_config_fail_with(parser, config->keys[i].line, message);
 	}
 	return cluster_config_fail_with(parser, 0, message);
@@ -592,14 +587,14 @@ cluster_config_parse(const char *text, size_t len, const char *path, char **err)
 		parser.config->interval_ms = CLUSTER_CONFIG_DEFAULT_INTERVAL_MS;
 		parser.config->history_ms = CLUSTER_CONFIG_DEFAULT_HISTORY_MS;
 	}
-	if (parser.err == NULL && (nul = memchr(text, '\0', len)) != NULL) {
+	if (!parser.failed && (nul = memchr(text, '\0', len)) != NULL) {
 		/* Strings end at a NUL: a value cut there would be read wrong, silently. */
 		for (const char *p = text; p < nul; p++)
 			line += *p == '\n';
 		cluster_config_fail(&parser, line + 1, "NUL byte in this line; a config is a "
 		                    "text file");
 	}
-	while (parser.err == NULL && start < end) {
+	while (!parser.failed && start < end) {
 		const char *newline = memchr(start, '\n', (size_t)(end - start));
 		const char *line_end = newline != NULL ? newline : end;
 
@@ -607,12 +602,12 @@ cluster_config_parse(const char *text, size_t len, const char *path, char **err)
 			break;
 		start = line_end + (newline != NULL);
 	}
-	if (parser.err == NULL && parser.config->listen == NULL &&
+	if (!parser.failed && parser.config->listen == NULL &&
 	    (parser.config->listen = strdup(CLUSTER_CONFIG_DEFAULT_LISTEN)) == NULL)
 		cluster_config_fail(&parser, 0, "out of memory");
-	if (parser.err == NULL)
+	if (!parser.failed)
 		cluster_config_check(&parser);
-	if (parser.err != NULL) {
+	if (parser.failed) {
 		cluster_config_free(parser.config);
 		*err = parser.err;
 		return NULL;

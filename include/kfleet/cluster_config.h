@@ -22,7 +22,8 @@ struct cluster_config {
 	char *catalog;              /* `catalog`, or NULL: not set */
 	int64_t interval_ms;        /* `interval`, default 30 s */
 	int64_t history_ms;         /* `history`, default 7 d */
-	char *listen;               /* `listen`, default "127.0.0.1:9308" (host:port; IPv6 as [::1]:9308) */
+	char *listen;               /* `listen`, default "127.0.0.1:9308" (host:port;
+	                               IPv6 as [::1]:9308) */
 	char *http_token;           /* `http.token`, or NULL (may be @file) */
 	struct kclient_setting *kafka;   /* every `kafka.X` key as {X, value}, in file order */
 	size_t kafka_count;
@@ -36,8 +37,8 @@ struct cluster_config {
 #define CLUSTER_CONFIG_DEFAULT_LISTEN      "127.0.0.1:9308"
 
 /* Read PATH. On failure return NULL and set *err to one line "PATH:LINE: what is wrong;
- * what to do" (or "PATH: strerror" if unreadable); caller frees. Values of secret keys
- * never appear in a message. */
+ * what to do" (or "PATH: strerror" if unreadable; NULL only when out of memory); caller
+ * frees. Values of secret keys never appear in a message. */
 struct cluster_config *cluster_config_load(const char *path, char **err);
 
 /* Free CONFIG and everything in it; NULL is a no-op. */

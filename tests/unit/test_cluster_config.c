@@ -356,7 +356,8 @@ static const struct error_case error_cases[] = {
 	{ .name = "empty @file", .text = REQUIRED "http.token = @{dir}/tok\n",
 	  .files = { { "tok", "\n", 0600 } },
 	  .message = "{path}:3: http.token has an empty value; give one or remove the line" },
-	{ .name = "NUL byte", .text = REQUIRED "catalog = a\0b\n", .len = sizeof REQUIRED "catalog = a\0b\n" - 1,
+	{ .name = "NUL byte", .text = REQUIRED "catalog = a\0b\n",
+	  .len = sizeof REQUIRED "catalog = a\0b\n" - 1,
 	  .message = "{path}:3: NUL byte in this line; a config is a text file" },
 };
 
