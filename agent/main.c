@@ -1,37 +1,287 @@
-/* kfleet-agent: collects one Kafka cluster into the catalog. */
+/* kfleet-agent: collects one Kafka cluster into the catalog, every interval. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include "agent/collect.h"
+#include "kfleet/cluster_config.h"
+#include "kfleet/snapshot.h"
+#include "kfleet/store.h"
+
+#define AGENT_EXIT_FAILED 1
 #define AGENT_EXIT_USAGE 2
+#define AGENT_DEFAULT_CATALOG "/var/lib/kfleet/catalog.db"
+#define AGENT_MAX_REQUEST_MS 15000  /* one request's timeout, at most */
+#define AGENT_FIRST_BACKOFF_MS 1000 /* an unreachable cluster is retried after this, doubling */
+
+enum agent_log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+static const char *const agent_log_levels[] = {
+	[LOG_ERROR] = "error", [LOG_WARN] = "warn", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
+};
+
+static enum agent_log_level agent_log_level = LOG_INFO;
+
+/* Set by the signal handlers, acted on by the loop. */
+static volatile sig_atomic_t agent_stop, agent_reload;
+
+static void
+agent_on_stop(int signal_number)
+{
+	(void)signal_number;
+	agent_stop = 1;
+}
+
+static void
+agent_on_reload(int signal_number)
+{
+	(void)signal_number;
+	agent_reload = 1;
+}
+
+/* One log line on stderr: "kfleet-agent: LEVEL: message"; systemd's journal adds time. */
+static void agent_log(enum agent_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+agent_log(enum agent_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > agent_log_level)
+		return;
+	fprintf(stderr, "kfleet-agent: %s: ", agent_log_levels[level]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Sleep MS, waking early for a signal the loop must act on. */
+static void
+agent_sleep(int64_t ms)
+{
+	while (ms > 0 && !agent_stop && !agent_reload) {
+		int64_t step = ms < 100 ? ms : 100;
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = step * 1000000 };
+
+		nanosleep(&ts, NULL);
+		ms -= step;
+	}
+}
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: kfleet-agent [--help] [--version]\n"
+	        "usage: kfleet-agent --config FILE [--once] [--log-level LEVEL]\n"
 	        "\n"
-	        "Collects one Kafka cluster into the kfleet catalog. Collection is being built;\n"
-	        "see kfleet-agent(8).\n"
+	        "Collects one Kafka cluster into the kfleet catalog every interval: brokers,\n"
+	        "topics, partitions and watermarks, topic configs, ACLs, consumer groups and\n"
+	        "their committed offsets. See kfleet-agent(8) for the configuration file.\n"
 	        "\n"
-	        "  -h, --help      show this help and exit\n"
-	        "  -V, --version   show the version and exit\n");
+	        "  -c, --config FILE      the cluster's configuration file\n"
+	        "      --once             collect once, write the generation and exit\n"
+	        "      --log-level LEVEL  error, warn, info (default) or debug\n"
+	        "  -h, --help             show this help and exit\n"
+	        "  -V, --version          show the version and exit\n"
+	        "\n"
+	        "Signals: SIGTERM and SIGINT stop after the cycle in progress (which is not\n"
+	        "written); SIGHUP reloads the configuration file.\n");
+}
+
+/* The running agent: its configuration and what it made from it. */
+struct agent {
+	struct cluster_config *config;
+	struct store *store;
+	struct collector *collector;
+};
+
+static void
+agent_close(struct agent *agent)
+{
+	collector_free(agent->collector);
+	store_close(agent->store);
+	cluster_config_free(agent->config);
+	*agent = (struct agent){ 0 };
+}
+
+/* Load PATH and open its catalog and collector into AGENT. On failure print why and
+ * return the exit status (AGENT_EXIT_USAGE for a bad file). */
+static int
+agent_open(struct agent *agent, const char *path)
+{
+	const char *catalog;
+	char *err = NULL;
+
+	agent->config = cluster_config_load(path, &err);
+	if (agent->config == NULL) {
+		agent_log(LOG_ERROR, "%s", err);
+		free(err);
+		return AGENT_EXIT_USAGE;
+	}
+	catalog = agent->config->catalog;
+	if (catalog == NULL)
+		catalog = getenv("KFLEET_CATALOG");
+	if (catalog == NULL || *catalog == '\0')
+		catalog = AGENT_DEFAULT_CATALOG;
+	agent->store = store_open(catalog, &err);
+	if (agent->store == NULL) {
+		agent_log(LOG_ERROR, "%s", err);
+		free(err);
+		agent_close(agent);
+		return AGENT_EXIT_FAILED;
+	}
+	agent->collector = collector_new(agent->config->cluster, agent->config->kafka,
+	                                 agent->config->kafka_count, &err);
+	if (agent->collector == NULL) {
+		agent_log(LOG_ERROR, "%s: %s", path, err);
+		free(err);
+		agent_close(agent);
+		return AGENT_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* One cycle: collect and write a generation, or record the cluster as unreachable.
+ * Returns 0 when a generation was written. */
+static int
+agent_cycle(struct agent *agent)
+{
+	const struct cluster_config *config = agent->config;
+	int timeout_ms = (int)(config->interval_ms < AGENT_MAX_REQUEST_MS ? config->interval_ms
+	                                                                   : AGENT_MAX_REQUEST_MS);
+	struct collect_result *result = NULL;
+	char *err = NULL;
+	int status = 0;
+
+	if (collector_run(agent->collector, timeout_ms, &result, &err) < 0) {
+		char *reason = err;
+
+		agent_log(LOG_WARN, "%s: unreachable: %s", config->cluster, reason);
+		if (snapshot_mark_unreachable(agent->store, config->cluster, reason, collect_now_ms(),
+		                              &err) < 0) {
+			agent_log(LOG_ERROR, "%s", err);
+			free(err);
+		}
+		free(reason);
+		return -1;
+	}
+	if (agent_stop) {
+		agent_log(LOG_INFO, "%s: stopping: the cycle in progress is not written", config->cluster);
+		collect_result_free(result);
+		return -1;
+	}
+	for (int s = 0; s < SNAPSHOT_SECTION_COUNT; s++)
+		if (result->snapshot.section_errors[s] != NULL)
+			agent_log(LOG_WARN, "%s: %s: %s", config->cluster, snapshot_section_name(s),
+			          result->snapshot.section_errors[s]);
+	if (snapshot_write(agent->store, &result->snapshot, &err) < 0) {
+		agent_log(LOG_ERROR, "%s", err);
+		free(err);
+		status = -1;
+	} else {
+		const struct collect_requests *r = &result->requests;
+
+		agent_log(LOG_INFO, "%s: generation written: %zu brokers, %zu topics, %zu groups, "
+		          "%zu ACLs in %lld ms (requests: %d metadata, %d ListOffsets, "
+		          "%d DescribeConfigs, %d DescribeAcls, %d ListGroups, %d DescribeGroups, "
+		          "%d OffsetFetch)",
+		          config->cluster, result->snapshot.broker_count, result->snapshot.topic_count,
+		          result->snapshot.group_count, result->snapshot.acl_count,
+		          (long long)result->snapshot.cycle_duration_ms, r->metadata, r->list_offsets,
+		          r->describe_configs, r->describe_acls, r->list_groups, r->describe_groups,
+		          r->list_group_offsets);
+	}
+	collect_result_free(result);
+	return status;
+}
+
+/* Collect every interval until stopped; an unreachable cluster is retried sooner, with
+ * a backoff that doubles up to the interval. SIGHUP reloads PATH (a bad new file keeps
+ * the running configuration). */
+static int
+agent_loop(struct agent *agent, const char *path)
+{
+	int64_t backoff_ms = AGENT_FIRST_BACKOFF_MS;
+
+	while (!agent_stop) {
+		int64_t started = collect_now_ms(), wait_ms;
+
+		if (agent_cycle(agent) == 0) {
+			backoff_ms = AGENT_FIRST_BACKOFF_MS;
+			wait_ms = agent->config->interval_ms - (collect_now_ms() - started);
+		} else {
+			wait_ms = backoff_ms < agent->config->interval_ms ? backoff_ms
+			                                                  : agent->config->interval_ms;
+			backoff_ms *= 2;
+		}
+		agent_sleep(wait_ms);
+		if (agent_reload && !agent_stop) {
+			struct agent reloaded = { 0 };
+
+			agent_reload = 0;
+			if (agent_open(&reloaded, path) == 0) {
+				agent_close(agent);
+				*agent = reloaded;
+				agent_log(LOG_INFO, "%s: configuration reloaded", path);
+			} else {
+				agent_log(LOG_WARN, "%s: not reloaded: the running configuration stays",
+				          path);
+			}
+		}
+	}
+	agent_log(LOG_INFO, "%s: stopped", agent->config->cluster);
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
+	enum { OPT_ONCE = 256, OPT_LOG_LEVEL };
 	static const struct option options[] = {
+		{ .name = "config", .has_arg = required_argument, .val = 'c' },
+		{ .name = "once", .has_arg = no_argument, .val = OPT_ONCE },
+		{ .name = "log-level", .has_arg = required_argument, .val = OPT_LOG_LEVEL },
 		{ .name = "help", .has_arg = no_argument, .val = 'h' },
 		{ .name = "version", .has_arg = no_argument, .val = 'V' },
 		{ 0 },
 	};
-	int opt;
+	struct sigaction stop = { .sa_handler = agent_on_stop };
+	struct sigaction reload = { .sa_handler = agent_on_reload };
+	struct agent agent = { 0 };
+	const char *path = NULL;
+	int opt, once = 0, status;
 
-	while ((opt = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:hV", options, NULL)) != -1) {
 		switch (opt) {
+		case 'c':
+			path = optarg;
+			break;
+		case OPT_ONCE:
+			once = 1;
+			break;
+		case OPT_LOG_LEVEL: {
+			size_t level;
+
+			for (level = 0; level <= LOG_DEBUG; level++)
+				if (strcmp(optarg, agent_log_levels[level]) == 0)
+					break;
+			if (level > LOG_DEBUG) {
+				fprintf(stderr, "kfleet-agent: unknown log level '%s' (use error, warn, "
+				        "info or debug): see 'kfleet-agent --help'\n", optarg);
+				return AGENT_EXIT_USAGE;
+			}
+			agent_log_level = (enum agent_log_level)level;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return EXIT_SUCCESS;
@@ -48,6 +298,20 @@ main(int argc, char **argv)
 		        argv[optind]);
 		return AGENT_EXIT_USAGE;
 	}
-	usage(stderr);
-	return AGENT_EXIT_USAGE;
+	if (path == NULL) {
+		fprintf(stderr, "kfleet-agent: --config FILE is required: see 'kfleet-agent --help'\n");
+		return AGENT_EXIT_USAGE;
+	}
+	status = agent_open(&agent, path);
+	if (status != 0)
+		return status;
+	sigaction(SIGTERM, &stop, NULL);
+	sigaction(SIGINT, &stop, NULL);
+	sigaction(SIGHUP, &reload, NULL);
+	if (once)
+		status = agent_cycle(&agent) == 0 ? EXIT_SUCCESS : AGENT_EXIT_FAILED;
+	else
+		status = agent_loop(&agent, path);
+	agent_close(&agent);
+	return status;
 }

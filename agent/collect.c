@@ -1,0 +1,799 @@
+/* collect: a cluster's state through librdkafka 2.0.2 (see doc/kafka-compat.md).
+ *
+ * One cycle: metadata (brokers, topics, partitions, leaders, ISR); then, all in flight
+ * together on one queue, DescribeConfigs in batches, DescribeAcls and ListConsumerGroups,
+ * while the watermarks are read with ListOffsets batched per partition leader; then
+ * DescribeConsumerGroups in batches and ListConsumerGroupOffsets, one group per request
+ * (2.0.2's limit) but COLLECT_GROUPS_IN_FLIGHT at a time. Results are told apart by the
+ * names they carry. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent/collect.h"
+
+#define COLLECT_CONFIG_BATCH 200       /* topics per DescribeConfigs request */
+#define COLLECT_DESCRIBE_BATCH 100     /* groups per DescribeConsumerGroups request */
+#define COLLECT_GROUPS_IN_FLIGHT 64    /* ListConsumerGroupOffsets requests at once */
+#define COLLECT_WATERMARK_TRIES 5      /* new leaders answer NOT_LEADER for a moment */
+
+struct collector {
+	char *cluster;
+	rd_kafka_t *admin;          /* metadata and admin requests */
+	rd_kafka_t *watermarks;     /* ListOffsets, read_uncommitted: the true high watermark */
+	rd_kafka_queue_t *queue;    /* admin results */
+};
+
+/* One cycle in progress. */
+struct cycle {
+	struct collector *collector;
+	struct collect_result *result;
+	struct arena *arena;
+	int timeout_ms;
+	int64_t deadline_ms;
+	const struct rd_kafka_metadata *metadata;
+	struct snapshot_topic *topics;      /* sorted by name */
+	struct snapshot_group *groups;      /* sorted by name */
+	size_t group_count;
+};
+
+int64_t
+collect_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A section's error, in the cycle's arena. */
+static void
+collect_section_error(struct cycle *cycle, enum snapshot_section section, const char *fmt, ...)
+{
+	char *text = NULL;
+	va_list ap;
+
+	if (cycle->result->snapshot.section_errors[section] != NULL)
+		return; /* the first reason is the one to read */
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	cycle->result->snapshot.section_errors[section] =
+		arena_strdup(cycle->arena, text != NULL ? text : fmt);
+	free(text);
+}
+
+/* ---------------------------------------------------------------- clients */
+
+/* A client of TYPE from the config's SETTINGS plus EXTRA ones the agent needs. */
+static rd_kafka_t *
+collector_client(rd_kafka_type_t type, const struct kclient_setting *settings, size_t count,
+                 const struct kclient_setting *extra, size_t extra_count, char **err)
+{
+	struct kclient_setting *all = calloc(count + extra_count + 1, sizeof *all);
+	size_t n = 0;
+	int has_client_id = 0;
+	rd_kafka_conf_t *conf;
+
+	if (all == NULL) {
+		*err = strdup("out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < count; i++) {
+		has_client_id |= strcmp(settings[i].key, "client.id") == 0;
+		all[n++] = settings[i];
+	}
+	if (!has_client_id)
+		all[n++] = (struct kclient_setting){ "client.id", "kfleet-agent" };
+	for (size_t i = 0; i < extra_count; i++)
+		all[n++] = extra[i];
+	conf = kclient_conf_new(all, n, err);
+	free(all);
+	return conf != NULL ? kclient_new(type, conf, err) : NULL;
+}
+
+struct collector *
+collector_new(const char *cluster, const struct kclient_setting *settings, size_t count,
+              char **err)
+{
+	static const struct kclient_setting watermark_settings[] = {
+		{ "isolation.level", "read_uncommitted" },
+		{ "enable.auto.commit", "false" },
+	};
+	struct collector *c = calloc(1, sizeof *c);
+
+	*err = NULL;
+	if (c == NULL || (c->cluster = strdup(cluster)) == NULL) {
+		free(c);
+		*err = strdup("out of memory");
+		return NULL;
+	}
+	c->admin = collector_client(RD_KAFKA_PRODUCER, settings, count, NULL, 0, err);
+	if (c->admin != NULL)
+		c->watermarks = collector_client(RD_KAFKA_CONSUMER, settings, count, watermark_settings,
+		                                 sizeof watermark_settings / sizeof watermark_settings[0],
+		                                 err);
+	if (c->admin == NULL || c->watermarks == NULL) {
+		collector_free(c);
+		return NULL;
+	}
+	c->queue = rd_kafka_queue_new(c->admin);
+	return c;
+}
+
+void
+collector_free(struct collector *c)
+{
+	if (c == NULL)
+		return;
+	if (c->queue != NULL)
+		rd_kafka_queue_destroy(c->queue);
+	if (c->watermarks != NULL) {
+		rd_kafka_consumer_close(c->watermarks);
+		rd_kafka_destroy(c->watermarks);
+	}
+	if (c->admin != NULL)
+		rd_kafka_destroy(c->admin);
+	free(c->cluster);
+	free(c);
+}
+
+void
+collect_result_free(struct collect_result *result)
+{
+	if (result == NULL)
+		return;
+	arena_free(&result->arena);
+	free(result);
+}
+
+/* Admin options for OP with the cycle's request timeout. */
+static rd_kafka_AdminOptions_t *
+collect_options(struct cycle *cycle, rd_kafka_admin_op_t op)
+{
+	rd_kafka_AdminOptions_t *options = rd_kafka_AdminOptions_new(cycle->collector->admin, op);
+	char errstr[256];
+
+	rd_kafka_AdminOptions_set_request_timeout(options, cycle->timeout_ms, errstr, sizeof errstr);
+	return options;
+}
+
+/* ---------------------------------------------------------------- metadata */
+
+static int
+collect_by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Kafka's own internal topics (2.0.2's metadata does not carry the flag). */
+static bool
+collect_is_internal(const char *topic)
+{
+	static const char *const internal[] = {
+		"__consumer_offsets", "__transaction_state", "__share_group_state",
+	};
+
+	for (size_t i = 0; i < sizeof internal / sizeof internal[0]; i++)
+		if (strcmp(topic, internal[i]) == 0)
+			return true;
+	return false;
+}
+
+static void
+collect_brokers(struct cycle *cycle)
+{
+	const struct rd_kafka_metadata *md = cycle->metadata;
+	struct snapshot *s = &cycle->result->snapshot;
+	struct snapshot_broker *brokers = arena_array(cycle->arena, (size_t)md->broker_cnt,
+	                                              sizeof *brokers);
+
+	for (int i = 0; i < md->broker_cnt; i++)
+		brokers[i] = (struct snapshot_broker){
+			.node_id = md->brokers[i].id,
+			.host = arena_strdup(cycle->arena, md->brokers[i].host),
+			.port = md->brokers[i].port,
+		};
+	s->brokers = brokers;
+	s->broker_count = (size_t)md->broker_cnt;
+}
+
+static int32_t *
+collect_ids(struct cycle *cycle, const int32_t *ids, int count)
+{
+	int32_t *copy = arena_array(cycle->arena, (size_t)count, sizeof *copy);
+
+	memcpy(copy, ids, (size_t)count * sizeof *copy);
+	return copy;
+}
+
+/* Topics and partitions from the metadata, sorted by topic name; watermarks unknown. */
+static void
+collect_topics(struct cycle *cycle)
+{
+	const struct rd_kafka_metadata *md = cycle->metadata;
+	struct snapshot *s = &cycle->result->snapshot;
+	struct snapshot_topic *topics = arena_array(cycle->arena, (size_t)md->topic_cnt,
+	                                            sizeof *topics);
+
+	for (int t = 0; t < md->topic_cnt; t++) {
+		const struct rd_kafka_metadata_topic *mt = &md->topics[t];
+		struct snapshot_partition *partitions =
+			arena_array(cycle->arena, (size_t)mt->partition_cnt, sizeof *partitions);
+		int replication_factor = 0;
+
+		for (int p = 0; p < mt->partition_cnt; p++) {
+			const struct rd_kafka_metadata_partition *mp = &mt->partitions[p];
+
+			partitions[p] = (struct snapshot_partition){
+				.partition = mp->id,
+				.leader_id = mp->leader,
+				.replicas = collect_ids(cycle, mp->replicas, mp->replica_cnt),
+				.replica_count = (size_t)mp->replica_cnt,
+				.isr = collect_ids(cycle, mp->isrs, mp->isr_cnt),
+				.isr_count = (size_t)mp->isr_cnt,
+				.low_watermark = -1,
+				.high_watermark = -1,
+			};
+			if (mp->replica_cnt > replication_factor)
+				replication_factor = mp->replica_cnt;
+		}
+		topics[t] = (struct snapshot_topic){
+			.name = arena_strdup(cycle->arena, mt->topic),
+			.internal = collect_is_internal(mt->topic),
+			.replication_factor = replication_factor,
+			.partitions = partitions,
+			.partition_count = (size_t)mt->partition_cnt,
+		};
+	}
+	/* name is the first member: sort and search topics by it. */
+	qsort(topics, (size_t)md->topic_cnt, sizeof *topics, collect_by_name);
+	cycle->topics = topics;
+	s->topics = topics;
+	s->topic_count = (size_t)md->topic_cnt;
+}
+
+static struct snapshot_topic *
+collect_find_topic(struct cycle *cycle, const char *name)
+{
+	return bsearch(&name, cycle->topics, cycle->result->snapshot.topic_count,
+	               sizeof *cycle->topics, collect_by_name);
+}
+
+static struct snapshot_partition *
+collect_find_partition(struct cycle *cycle, const char *topic, int32_t partition)
+{
+	struct snapshot_topic *t = collect_find_topic(cycle, topic);
+
+	for (size_t p = 0; t != NULL && p < t->partition_count; p++)
+		if (t->partitions[p].partition == partition)
+			return (struct snapshot_partition *)&t->partitions[p];
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- watermarks */
+
+/* How many distinct leaders LIST's partitions have: the ListOffsets requests it costs. */
+static int
+collect_leader_count(struct cycle *cycle, const rd_kafka_topic_partition_list_t *list)
+{
+	int32_t leaders[256];
+	int count = 0;
+
+	for (int i = 0; i < list->cnt; i++) {
+		struct snapshot_partition *p =
+			collect_find_partition(cycle, list->elems[i].topic, list->elems[i].partition);
+		int seen = 0;
+
+		for (int j = 0; p != NULL && j < count && !seen; j++)
+			seen = leaders[j] == p->leader_id;
+		if (p != NULL && !seen && count < 256)
+			leaders[count++] = p->leader_id;
+	}
+	return count;
+}
+
+/* Low (BEGINNING) or high (END) watermarks of every partition with a leader, in one
+ * ListOffsets request per leader; partitions that answer with an error are asked again. */
+static void
+collect_watermarks(struct cycle *cycle, int64_t which)
+{
+	rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(64);
+	const char *last_error = NULL;
+
+	for (size_t t = 0; t < cycle->result->snapshot.topic_count; t++)
+		for (size_t p = 0; p < cycle->topics[t].partition_count; p++)
+			if (cycle->topics[t].partitions[p].leader_id >= 0)
+				rd_kafka_topic_partition_list_add(list, cycle->topics[t].name,
+				                                  cycle->topics[t].partitions[p].partition)
+					->offset = which;
+	for (int attempt = 0; attempt < COLLECT_WATERMARK_TRIES && list->cnt > 0; attempt++) {
+		rd_kafka_topic_partition_list_t *again = rd_kafka_topic_partition_list_new(8);
+		rd_kafka_resp_err_t err;
+
+		if (attempt > 0)
+			usleep(200 * 1000);
+		rd_kafka_topic_partition_list_sort(list, NULL, NULL);
+		cycle->result->requests.list_offsets += collect_leader_count(cycle, list);
+		err = rd_kafka_offsets_for_times(cycle->collector->watermarks, list, cycle->timeout_ms);
+		for (int i = 0; i < list->cnt; i++) {
+			const rd_kafka_topic_partition_t *tp = &list->elems[i];
+			struct snapshot_partition *p = collect_find_partition(cycle, tp->topic, tp->partition);
+
+			if (err == RD_KAFKA_RESP_ERR_NO_ERROR && tp->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+				if (p != NULL && which == RD_KAFKA_OFFSET_END)
+					p->high_watermark = tp->offset;
+				else if (p != NULL)
+					p->low_watermark = tp->offset;
+			} else {
+				last_error = rd_kafka_err2str(err != RD_KAFKA_RESP_ERR_NO_ERROR ? err : tp->err);
+				rd_kafka_topic_partition_list_add(again, tp->topic, tp->partition)->offset = which;
+			}
+		}
+		rd_kafka_topic_partition_list_destroy(list);
+		list = again;
+	}
+	if (list->cnt > 0)
+		fprintf(stderr, "kfleet-agent: %s: %s watermarks of %d partitions unknown: %s\n",
+		        cycle->collector->cluster, which == RD_KAFKA_OFFSET_END ? "high" : "low",
+		        list->cnt, last_error);
+	rd_kafka_topic_partition_list_destroy(list);
+}
+
+/* ---------------------------------------------------------------- configs and ACLs */
+
+/* Ask for the configs of every topic, COLLECT_CONFIG_BATCH per request; returns how many
+ * requests are in flight. */
+static int
+collect_configs_request(struct cycle *cycle)
+{
+	size_t count = cycle->result->snapshot.topic_count;
+	int requests = 0;
+
+	for (size_t start = 0; start < count; start += COLLECT_CONFIG_BATCH) {
+		size_t n = count - start < COLLECT_CONFIG_BATCH ? count - start : COLLECT_CONFIG_BATCH;
+		rd_kafka_ConfigResource_t *resources[COLLECT_CONFIG_BATCH];
+		rd_kafka_AdminOptions_t *options =
+			collect_options(cycle, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+
+		for (size_t i = 0; i < n; i++)
+			resources[i] = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC,
+			                                           cycle->topics[start + i].name);
+		rd_kafka_DescribeConfigs(cycle->collector->admin, resources, n, options,
+		                         cycle->collector->queue);
+		rd_kafka_ConfigResource_destroy_array(resources, n);
+		rd_kafka_AdminOptions_destroy(options);
+		requests++;
+	}
+	cycle->result->requests.describe_configs += requests;
+	return requests;
+}
+
+static void
+collect_configs_result(struct cycle *cycle, rd_kafka_event_t *ev)
+{
+	const rd_kafka_ConfigResource_t **resources;
+	size_t count;
+
+	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		collect_section_error(cycle, SNAPSHOT_CONFIGS, "%s", rd_kafka_event_error_string(ev));
+		return;
+	}
+	resources = rd_kafka_DescribeConfigs_result_resources(
+		rd_kafka_event_DescribeConfigs_result(ev), &count);
+	for (size_t i = 0; i < count; i++) {
+		struct snapshot_topic *t =
+			collect_find_topic(cycle, rd_kafka_ConfigResource_name(resources[i]));
+		const rd_kafka_ConfigEntry_t **entries;
+		struct snapshot_config *configs;
+		size_t entry_count;
+
+		if (rd_kafka_ConfigResource_error(resources[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			collect_section_error(cycle, SNAPSHOT_CONFIGS, "topic %s: %s",
+			                      rd_kafka_ConfigResource_name(resources[i]),
+			                      rd_kafka_ConfigResource_error_string(resources[i]));
+			continue;
+		}
+		if (t == NULL)
+			continue;
+		entries = rd_kafka_ConfigResource_configs(resources[i], &entry_count);
+		configs = arena_array(cycle->arena, entry_count, sizeof *configs);
+		for (size_t e = 0; e < entry_count; e++) {
+			int sensitive = rd_kafka_ConfigEntry_is_sensitive(entries[e]);
+
+			configs[e] = (struct snapshot_config){
+				.name = arena_strdup(cycle->arena, rd_kafka_ConfigEntry_name(entries[e])),
+				.value = sensitive ? NULL
+				         : arena_strdup(cycle->arena, rd_kafka_ConfigEntry_value(entries[e])),
+				.source = rd_kafka_ConfigSource_name(rd_kafka_ConfigEntry_source(entries[e])),
+				.is_default = rd_kafka_ConfigEntry_is_default(entries[e]),
+				.is_sensitive = sensitive,
+			};
+		}
+		t->configs = configs;
+		t->config_count = entry_count;
+	}
+}
+
+static void
+collect_acls_request(struct cycle *cycle)
+{
+	char errstr[256];
+	rd_kafka_AclBindingFilter_t *any = rd_kafka_AclBindingFilter_new(
+		RD_KAFKA_RESOURCE_ANY, NULL, RD_KAFKA_RESOURCE_PATTERN_ANY, NULL, NULL,
+		RD_KAFKA_ACL_OPERATION_ANY, RD_KAFKA_ACL_PERMISSION_TYPE_ANY, errstr, sizeof errstr);
+	rd_kafka_AdminOptions_t *options = collect_options(cycle, RD_KAFKA_ADMIN_OP_DESCRIBEACLS);
+
+	rd_kafka_DescribeAcls(cycle->collector->admin, any, options, cycle->collector->queue);
+	rd_kafka_AclBinding_destroy(any);
+	rd_kafka_AdminOptions_destroy(options);
+	cycle->result->requests.describe_acls++;
+}
+
+static void
+collect_acls_result(struct cycle *cycle, rd_kafka_event_t *ev)
+{
+	struct snapshot *s = &cycle->result->snapshot;
+	const rd_kafka_AclBinding_t **acls;
+	struct snapshot_acl *rows;
+	size_t count;
+
+	if (rd_kafka_event_error(ev) == RD_KAFKA_RESP_ERR_SECURITY_DISABLED) {
+		collect_section_error(cycle, SNAPSHOT_ACLS, "no authorizer is configured on the broker");
+		return;
+	}
+	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		collect_section_error(cycle, SNAPSHOT_ACLS, "%s", rd_kafka_event_error_string(ev));
+		return;
+	}
+	acls = rd_kafka_DescribeAcls_result_acls(rd_kafka_event_DescribeAcls_result(ev), &count);
+	rows = arena_array(cycle->arena, count, sizeof *rows);
+	for (size_t i = 0; i < count; i++) {
+		const rd_kafka_AclBinding_t *a = acls[i];
+
+		rows[i] = (struct snapshot_acl){
+			.principal = arena_strdup(cycle->arena, rd_kafka_AclBinding_principal(a)),
+			.host = arena_strdup(cycle->arena, rd_kafka_AclBinding_host(a)),
+			.operation = rd_kafka_AclOperation_name(rd_kafka_AclBinding_operation(a)),
+			.permission = rd_kafka_AclPermissionType_name(rd_kafka_AclBinding_permission_type(a)),
+			.resource_type = rd_kafka_ResourceType_name(rd_kafka_AclBinding_restype(a)),
+			.resource_name = arena_strdup(cycle->arena, rd_kafka_AclBinding_name(a)),
+			.pattern_type = rd_kafka_ResourcePatternType_name(
+				rd_kafka_AclBinding_resource_pattern_type(a)),
+		};
+	}
+	s->acls = rows;
+	s->acl_count = count;
+}
+
+/* ---------------------------------------------------------------- groups */
+
+static void
+collect_list_groups_request(struct cycle *cycle)
+{
+	rd_kafka_AdminOptions_t *options =
+		collect_options(cycle, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
+
+	rd_kafka_ListConsumerGroups(cycle->collector->admin, options, cycle->collector->queue);
+	rd_kafka_AdminOptions_destroy(options);
+	cycle->result->requests.list_groups++;
+}
+
+static void
+collect_list_groups_result(struct cycle *cycle, rd_kafka_event_t *ev)
+{
+	const rd_kafka_ListConsumerGroups_result_t *result = rd_kafka_event_ListConsumerGroups_result(ev);
+	const rd_kafka_ConsumerGroupListing_t **listings;
+	const rd_kafka_error_t **errors;
+	size_t count, error_count;
+
+	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		collect_section_error(cycle, SNAPSHOT_GROUPS, "%s", rd_kafka_event_error_string(ev));
+		return;
+	}
+	/* A broker that did not answer makes the list incomplete: say so. */
+	errors = rd_kafka_ListConsumerGroups_result_errors(result, &error_count);
+	if (error_count > 0) {
+		collect_section_error(cycle, SNAPSHOT_GROUPS, "listing groups: %s",
+		                      rd_kafka_error_string(errors[0]));
+		return;
+	}
+	listings = rd_kafka_ListConsumerGroups_result_valid(result, &count);
+	cycle->groups = arena_array(cycle->arena, count, sizeof *cycle->groups);
+	for (size_t i = 0; i < count; i++)
+		cycle->groups[i].name = arena_strdup(cycle->arena,
+		                                     rd_kafka_ConsumerGroupListing_group_id(listings[i]));
+	qsort(cycle->groups, count, sizeof *cycle->groups, collect_by_name);
+	cycle->group_count = count;
+}
+
+static struct snapshot_group *
+collect_find_group(struct cycle *cycle, const char *name)
+{
+	return bsearch(&name, cycle->groups, cycle->group_count, sizeof *cycle->groups,
+	               collect_by_name);
+}
+
+static int
+collect_describe_groups_request(struct cycle *cycle)
+{
+	int requests = 0;
+
+	for (size_t start = 0; start < cycle->group_count; start += COLLECT_DESCRIBE_BATCH) {
+		size_t n = cycle->group_count - start < COLLECT_DESCRIBE_BATCH
+		           ? cycle->group_count - start : COLLECT_DESCRIBE_BATCH;
+		const char *names[COLLECT_DESCRIBE_BATCH];
+		rd_kafka_AdminOptions_t *options =
+			collect_options(cycle, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS);
+
+		for (size_t i = 0; i < n; i++)
+			names[i] = cycle->groups[start + i].name;
+		rd_kafka_DescribeConsumerGroups(cycle->collector->admin, names, n, options,
+		                                cycle->collector->queue);
+		rd_kafka_AdminOptions_destroy(options);
+		requests++;
+	}
+	cycle->result->requests.describe_groups += requests;
+	return requests;
+}
+
+static struct snapshot_assignment *
+collect_assignments(struct cycle *cycle, const rd_kafka_topic_partition_list_t *list,
+                    size_t *count)
+{
+	struct snapshot_assignment *rows;
+
+	*count = list != NULL ? (size_t)list->cnt : 0;
+	rows = arena_array(cycle->arena, *count, sizeof *rows);
+	for (size_t i = 0; i < *count; i++)
+		rows[i] = (struct snapshot_assignment){
+			.topic = arena_strdup(cycle->arena, list->elems[i].topic),
+			.partition = list->elems[i].partition,
+		};
+	return rows;
+}
+
+static void
+collect_describe_groups_result(struct cycle *cycle, rd_kafka_event_t *ev)
+{
+	const rd_kafka_ConsumerGroupDescription_t **groups;
+	size_t count;
+
+	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		collect_section_error(cycle, SNAPSHOT_GROUPS, "%s", rd_kafka_event_error_string(ev));
+		return;
+	}
+	groups = rd_kafka_DescribeConsumerGroups_result_groups(
+		rd_kafka_event_DescribeConsumerGroups_result(ev), &count);
+	for (size_t i = 0; i < count; i++) {
+		const rd_kafka_ConsumerGroupDescription_t *d = groups[i];
+		struct snapshot_group *g =
+			collect_find_group(cycle, rd_kafka_ConsumerGroupDescription_group_id(d));
+		const rd_kafka_Node_t *coordinator = rd_kafka_ConsumerGroupDescription_coordinator(d);
+		struct snapshot_member *members;
+		size_t member_count;
+
+		if (g == NULL)
+			continue;
+		if (rd_kafka_ConsumerGroupDescription_error(d) != NULL) {
+			fprintf(stderr, "kfleet-agent: %s: group %s: %s\n", cycle->collector->cluster,
+			        g->name, rd_kafka_error_string(rd_kafka_ConsumerGroupDescription_error(d)));
+			continue;
+		}
+		member_count = rd_kafka_ConsumerGroupDescription_member_count(d);
+		members = arena_array(cycle->arena, member_count, sizeof *members);
+		for (size_t m = 0; m < member_count; m++) {
+			const rd_kafka_MemberDescription_t *md = rd_kafka_ConsumerGroupDescription_member(d, m);
+			const rd_kafka_MemberAssignment_t *a = rd_kafka_MemberDescription_assignment(md);
+
+			members[m] = (struct snapshot_member){
+				.member_id = arena_strdup(cycle->arena, rd_kafka_MemberDescription_consumer_id(md)),
+				.client_id = arena_strdup(cycle->arena, rd_kafka_MemberDescription_client_id(md)),
+				.host = arena_strdup(cycle->arena, rd_kafka_MemberDescription_host(md)),
+			};
+			members[m].assignments = collect_assignments(
+				cycle, a != NULL ? rd_kafka_MemberAssignment_partitions(a) : NULL,
+				&members[m].assignment_count);
+		}
+		g->state = rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(d));
+		g->protocol_type = rd_kafka_ConsumerGroupDescription_is_simple_consumer_group(d)
+		                   ? NULL : "consumer";
+		g->protocol = arena_strdup(cycle->arena,
+		                           rd_kafka_ConsumerGroupDescription_partition_assignor(d));
+		if (g->protocol != NULL && g->protocol[0] == '\0')
+			g->protocol = NULL;
+		g->coordinator_id = coordinator != NULL ? rd_kafka_Node_id(coordinator) : -1;
+		g->members = members;
+		g->member_count = member_count;
+	}
+}
+
+static void
+collect_group_offsets_request(struct cycle *cycle, size_t index)
+{
+	rd_kafka_ListConsumerGroupOffsets_t *request =
+		rd_kafka_ListConsumerGroupOffsets_new(cycle->groups[index].name, NULL);
+	rd_kafka_AdminOptions_t *options =
+		collect_options(cycle, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+
+	rd_kafka_ListConsumerGroupOffsets(cycle->collector->admin, &request, 1, options,
+	                                  cycle->collector->queue);
+	rd_kafka_ListConsumerGroupOffsets_destroy(request);
+	rd_kafka_AdminOptions_destroy(options);
+	cycle->result->requests.list_group_offsets++;
+}
+
+static void
+collect_group_offsets_result(struct cycle *cycle, rd_kafka_event_t *ev)
+{
+	const rd_kafka_group_result_t **results;
+	size_t count;
+
+	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		fprintf(stderr, "kfleet-agent: %s: committed offsets: %s\n", cycle->collector->cluster,
+		        rd_kafka_event_error_string(ev));
+		return;
+	}
+	results = rd_kafka_ListConsumerGroupOffsets_result_groups(
+		rd_kafka_event_ListConsumerGroupOffsets_result(ev), &count);
+	for (size_t i = 0; i < count; i++) {
+		struct snapshot_group *g = collect_find_group(cycle, rd_kafka_group_result_name(results[i]));
+		const rd_kafka_topic_partition_list_t *list = rd_kafka_group_result_partitions(results[i]);
+		struct snapshot_offset *offsets;
+		size_t n = 0;
+
+		if (g == NULL)
+			continue;
+		if (rd_kafka_group_result_error(results[i]) != NULL || list == NULL) {
+			fprintf(stderr, "kfleet-agent: %s: group %s: committed offsets: %s\n",
+			        cycle->collector->cluster, g->name,
+			        list == NULL ? "none returned"
+			        : rd_kafka_error_string(rd_kafka_group_result_error(results[i])));
+			continue;
+		}
+		offsets = arena_array(cycle->arena, (size_t)list->cnt, sizeof *offsets);
+		for (int p = 0; p < list->cnt; p++) {
+			const rd_kafka_topic_partition_t *tp = &list->elems[p];
+
+			if (tp->err != RD_KAFKA_RESP_ERR_NO_ERROR || tp->offset < 0)
+				continue; /* no commit on that partition */
+			offsets[n++] = (struct snapshot_offset){
+				.topic = arena_strdup(cycle->arena, tp->topic),
+				.partition = tp->partition,
+				.committed_offset = tp->offset,
+			};
+		}
+		g->offsets = offsets;
+		g->offset_count = n;
+	}
+}
+
+/* ---------------------------------------------------------------- the cycle */
+
+/* The result handlers, by event type. */
+static const struct {
+	rd_kafka_event_type_t type;
+	void (*handle)(struct cycle *, rd_kafka_event_t *);
+} collect_handlers[] = {
+	{ RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT, collect_configs_result },
+	{ RD_KAFKA_EVENT_DESCRIBEACLS_RESULT, collect_acls_result },
+	{ RD_KAFKA_EVENT_LISTCONSUMERGROUPS_RESULT, collect_list_groups_result },
+	{ RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT, collect_describe_groups_result },
+	{ RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT, collect_group_offsets_result },
+};
+
+/* Serve one admin result, waiting until the cycle's deadline. Returns 0, or -1 when
+ * nothing came in time. */
+static int
+collect_serve_one(struct cycle *cycle)
+{
+	int64_t left = cycle->deadline_ms - collect_now_ms();
+	rd_kafka_event_t *ev;
+
+	if (left <= 0)
+		return -1;
+	ev = rd_kafka_queue_poll(cycle->collector->queue, (int)left);
+	if (ev == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof collect_handlers / sizeof collect_handlers[0]; i++)
+		if (rd_kafka_event_type(ev) == collect_handlers[i].type)
+			collect_handlers[i].handle(cycle, ev);
+	rd_kafka_event_destroy(ev);
+	return 0;
+}
+
+/* Serve COUNT results; what did not come by the deadline is reported on SECTION. */
+static void
+collect_serve(struct cycle *cycle, int count, enum snapshot_section section)
+{
+	for (int i = 0; i < count; i++) {
+		if (collect_serve_one(cycle) < 0) {
+			collect_section_error(cycle, section, "%d of %d requests unanswered after %d ms",
+			                      count - i, count, cycle->timeout_ms);
+			return;
+		}
+	}
+}
+
+static void
+collect_groups(struct cycle *cycle)
+{
+	size_t next = 0, answered = 0;
+
+	collect_serve(cycle, collect_describe_groups_request(cycle), SNAPSHOT_GROUPS);
+	/* Committed offsets: a window of requests in flight, refilled as answers come. */
+	while (answered < cycle->group_count) {
+		while (next < cycle->group_count && next - answered < COLLECT_GROUPS_IN_FLIGHT)
+			collect_group_offsets_request(cycle, next++);
+		if (collect_serve_one(cycle) < 0) {
+			collect_section_error(cycle, SNAPSHOT_GROUPS,
+			                      "committed offsets of %zu groups unanswered after %d ms",
+			                      cycle->group_count - answered, cycle->timeout_ms);
+			return;
+		}
+		answered++;
+	}
+}
+
+int
+collector_run(struct collector *c, int timeout_ms, struct collect_result **out, char **err)
+{
+	struct collect_result *result = calloc(1, sizeof *result);
+	struct cycle cycle = { .collector = c, .result = result, .timeout_ms = timeout_ms };
+	int64_t started = collect_now_ms();
+	rd_kafka_resp_err_t rc;
+	char *cluster_id;
+	int pending;
+
+	*err = NULL;
+	*out = NULL;
+	if (result == NULL) {
+		*err = strdup("out of memory");
+		return -1;
+	}
+	cycle.arena = &result->arena;
+	/* Each phase waits at most the request timeout; the cycle at most three of them. */
+	cycle.deadline_ms = started + 3LL * timeout_ms;
+	rc = rd_kafka_metadata(c->admin, 1, NULL, &cycle.metadata, timeout_ms);
+	result->requests.metadata++;
+	if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		if (asprintf(err, "metadata: %s", rd_kafka_err2str(rc)) < 0)
+			*err = NULL;
+		free(result);
+		return -1;
+	}
+	result->snapshot.cluster = arena_strdup(cycle.arena, c->cluster);
+	cluster_id = rd_kafka_clusterid(c->admin, 0);
+	result->snapshot.kafka_cluster_id = arena_strdup(cycle.arena, cluster_id);
+	free(cluster_id);
+	result->snapshot.controller_id = rd_kafka_controllerid(c->admin, 0);
+	collect_brokers(&cycle);
+	collect_topics(&cycle);
+
+	/* Configs, ACLs and the group list travel while the watermarks are read. */
+	pending = collect_configs_request(&cycle);
+	collect_acls_request(&cycle);
+	collect_list_groups_request(&cycle);
+	pending += 2;
+	collect_watermarks(&cycle, RD_KAFKA_OFFSET_END);
+	collect_watermarks(&cycle, RD_KAFKA_OFFSET_BEGINNING);
+	collect_serve(&cycle, pending, SNAPSHOT_CONFIGS);
+	if (result->snapshot.section_errors[SNAPSHOT_GROUPS] == NULL)
+		collect_groups(&cycle);
+	result->snapshot.groups = cycle.groups;
+	result->snapshot.group_count = cycle.group_count;
+	/* Client quotas need a request librdkafka does not have: not collected yet. */
+	result->snapshot.section_errors[SNAPSHOT_QUOTAS] = "not collected by this kfleet version";
+
+	rd_kafka_metadata_destroy(cycle.metadata);
+	result->snapshot.collected_at_ms = started;
+	result->snapshot.cycle_duration_ms = collect_now_ms() - started;
+	*out = result;
+	return 0;
+}

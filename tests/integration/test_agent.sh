@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# kfleet-agent against the real broker, end to end: a fleet made with kfleet-loadgen,
+# collected with --once (PLAINTEXT and SASL_PLAINTEXT with the password in a 0600 file),
+# then read back with kfleet's listings; an unreachable cluster; a bad config; the loop
+# with SIGHUP (reload) and SIGTERM (clean stop, catalog intact).
+set -u
+. "$KFLEET_SRCDIR/tests/lib/tap.sh"
+agent=$KFLEET_BUILDDIR/kfleet-agent
+kfleet=$KFLEET_BUILDDIR/kfleet
+loadgen() { "$KFLEET_BUILDDIR/kfleet-loadgen" -b "$KAFKA_BOOTSTRAP" "$@" >/dev/null; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/kfleet-agent.XXXXXX")
+agent_pid=""
+trap '[ -n "$agent_pid" ] && kill -9 "$agent_pid" 2>/dev/null; rm -rf "$work"' EXIT
+export KFLEET_CATALOG=$work/catalog.db
+unique=$$-$RANDOM
+topic=agent-topic-$unique single=agent-single-$unique group=agent-group-$unique
+
+cat >"$work/plain.conf" <<EOF
+# A cluster over PLAINTEXT.
+cluster = itest
+catalog = $KFLEET_CATALOG
+interval = 1s
+kafka.bootstrap.servers = $KAFKA_BOOTSTRAP
+EOF
+
+# The fleet: a topic of 3 partitions and 300 messages that GROUP read 100 of, and a topic
+# of 1 partition and 50 messages it read 20 of (there the lag is exact: 30).
+loadgen create "$topic" 3 && loadgen produce "$topic" 300 && loadgen consume "$topic" "$group" 100 &&
+	loadgen create "$single" 1 && loadgen produce "$single" 50 &&
+	loadgen consume "$single" "$group" 20 ||
+	{ echo "Bail out! kfleet-loadgen could not make the fleet"; exit 1; }
+
+tap_run "--once collects and writes a generation" 0 'itest: generation written: [0-9]+ brokers' \
+	"$agent" --config "$work/plain.conf" --once
+tap_run "the topic is in the catalog" 0 "^itest,$topic,3,$KAFKA_BROKERS,0,false," \
+	"$kfleet" topics --cluster itest --topic "$topic" --format csv
+tap_run "a partition's lag is what the group did not read" 0 \
+	"^itest,$group,$single,0,20,50,30," \
+	"$kfleet" lag --by partition --cluster itest --group "$group" --topic "$single" --format csv
+# Over the 3-partition topic: 100 messages committed, whichever partitions they came from.
+tap_run "the committed offsets add up to what was read" 0 '^100$' sh -c \
+	"'$kfleet' lag --by partition --cluster itest --group '$group' --topic '$topic' --format csv | awk -F, 'NR > 1 { s += \$5 } END { print s }'"
+group_lag=$("$kfleet" lag --cluster itest --group "$group" --format csv | awk -F, 'NR == 2 { print $5 }')
+partition_lag=$("$kfleet" lag --by partition --cluster itest --group "$group" --format csv |
+	awk -F, 'NR > 1 { s += $7 } END { print s }')
+if [ -n "$group_lag" ] && [ "$group_lag" = "$partition_lag" ] && [ "$group_lag" -ge 30 ]; then
+	tap_ok "the group's lag is the sum of its partitions' ($group_lag)"
+else
+	tap_not_ok "the group's lag is the sum of its partitions'" "group $group_lag, partitions $partition_lag"
+fi
+tap_run "the cluster is listed with its brokers" 0 "^itest,[^,]+,(ok|degraded),[^,]*,$KAFKA_BROKERS," \
+	"$kfleet" clusters --cluster itest --format csv
+
+# SASL_PLAINTEXT with PLAIN, the password read from a file only its owner can read.
+printf '%s\n' "$KAFKA_SASL_PASSWORD" >"$work/password"
+chmod 600 "$work/password"
+cat >"$work/sasl.conf" <<EOF
+cluster = itest-sasl
+catalog = $KFLEET_CATALOG
+kafka.bootstrap.servers = $KAFKA_SASL_BOOTSTRAP
+kafka.security.protocol = SASL_PLAINTEXT
+kafka.sasl.mechanism = PLAIN
+kafka.sasl.username = $KAFKA_SASL_USER
+kafka.sasl.password = @$work/password
+EOF
+tap_run "--once over SASL_PLAINTEXT" 0 'itest-sasl: generation written' \
+	"$agent" --config "$work/sasl.conf" --once
+tap_run "the SASL cluster sees the same topic" 0 "^itest-sasl,$topic,3," \
+	"$kfleet" topics --cluster itest-sasl --topic "$topic" --format csv
+if ! grep -rqF "$KAFKA_SASL_PASSWORD" "$KFLEET_CATALOG" "$work"/*.log 2>/dev/null; then
+	tap_ok "the password is nowhere in the catalog"
+else
+	tap_not_ok "the password is nowhere in the catalog"
+fi
+
+# Nothing listens on the discard port: exit 1, the cluster marked unreachable.
+sed -e 's/^cluster = itest$/cluster = itest-down/' \
+	-e 's/^kafka.bootstrap.servers = .*/kafka.bootstrap.servers = 127.0.0.1:9/' \
+	"$work/plain.conf" >"$work/down.conf"
+echo "kafka.log_level = 0" >>"$work/down.conf"
+tap_run "an unreachable cluster fails --once" 1 'itest-down: unreachable: metadata: ' \
+	"$agent" --config "$work/down.conf" --once
+tap_run "and is listed as unreachable, with why" 0 '^itest-down,,unreachable,metadata: ' \
+	"$kfleet" clusters --cluster itest-down --format csv
+
+# A bad config: refused at start with file:line, exit 2.
+printf 'cluster = itest\nkafka.bootstrap.servers %s\n' "$KAFKA_BOOTSTRAP" >"$work/bad.conf"
+tap_run "a bad config is refused with file:line" 2 "$work/bad.conf:2: " \
+	"$agent" --config "$work/bad.conf" --once
+tap_run "--config is required" 2 '^kfleet-agent: --config FILE is required' "$agent" --once
+
+# The loop: generations every second; SIGHUP reloads (here: a new cluster name);
+# SIGTERM stops it cleanly, the catalog intact.
+generation() { sqlite3 "$KFLEET_CATALOG" "SELECT generation FROM clusters WHERE name = '$1'" 2>/dev/null; }
+wait_for() { # wait_for SECONDS COMMAND...: until COMMAND succeeds
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.2
+	done
+}
+first=$(generation itest)
+"$agent" --config "$work/plain.conf" 2>"$work/loop.log" &
+agent_pid=$!
+if wait_for 20 sh -c "[ \"\$(sqlite3 '$KFLEET_CATALOG' \"SELECT generation FROM clusters WHERE name = 'itest'\")\" -ge $((first + 2)) ]"; then
+	tap_ok "the loop writes a generation every interval"
+else
+	tap_not_ok "the loop writes a generation every interval" "$(tail -n 5 "$work/loop.log")"
+fi
+sed -i 's/^cluster = itest$/cluster = itest-renamed/' "$work/plain.conf"
+kill -HUP "$agent_pid"
+if wait_for 20 sh -c "[ -n \"\$(sqlite3 '$KFLEET_CATALOG' \"SELECT generation FROM clusters WHERE name = 'itest-renamed'\")\" ]"; then
+	tap_ok "SIGHUP reloads the configuration"
+else
+	tap_not_ok "SIGHUP reloads the configuration" "$(tail -n 5 "$work/loop.log")"
+fi
+kill -TERM "$agent_pid"
+stopped=no
+for _ in $(seq 1 100); do
+	kill -0 "$agent_pid" 2>/dev/null || { stopped=yes; break; }
+	sleep 0.1
+done
+if [ "$stopped" = yes ] && wait "$agent_pid"; then
+	tap_ok "SIGTERM stops the agent with status 0 within 10 s"
+else
+	tap_not_ok "SIGTERM stops the agent with status 0 within 10 s" "$(tail -n 5 "$work/loop.log")"
+fi
+agent_pid=""
+tap_run "the catalog is intact" 0 '^ok$' sqlite3 "$KFLEET_CATALOG" 'PRAGMA integrity_check'
+tap_done
