@@ -202,7 +202,7 @@ quotas_decode(const unsigned char *body, size_t length, int version,
 		const char *name = kwire_error_name(error_code);
 
 		quotas_set_err(err, "quotas: DescribeClientQuotas failed: %s (%d)%s%.*s",
-		               name ? name : "error", error_code, message ? ": " : "",
+		               name ? name : "unknown error", error_code, message ? ": " : "",
 		               (int)message_length, message ? message : "");
 		return QUOTAS_FAILED;
 	}
