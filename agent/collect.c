@@ -2,7 +2,8 @@
  *
  * One cycle: metadata (brokers, topics, partitions, leaders, ISR); then, all in flight
  * together on one queue, DescribeConfigs in batches, DescribeAcls and ListConsumerGroups,
- * while the watermarks are read with ListOffsets batched per partition leader; then
+ * while the watermarks are read with ListOffsets batched per partition leader and the
+ * client quotas with the agent's own DescribeClientQuotas client (agent/quotas); then
  * DescribeConsumerGroups in batches and ListConsumerGroupOffsets, one group per request
  * (2.0.2's limit) but COLLECT_GROUPS_IN_FLIGHT at a time. Results are told apart by the
  * names they carry. */
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "agent/collect.h"
+#include "agent/quotas.h"
 
 #define COLLECT_CONFIG_BATCH 200       /* topics per DescribeConfigs request */
 #define COLLECT_DESCRIBE_BATCH 100     /* groups per DescribeConsumerGroups request */
@@ -27,6 +29,9 @@ struct collector {
 	rd_kafka_t *admin;          /* metadata and admin requests */
 	rd_kafka_t *watermarks;     /* ListOffsets, read_uncommitted: the true high watermark */
 	rd_kafka_queue_t *queue;    /* admin results */
+	struct kclient_setting *settings;  /* a copy, for the quota collector's own connection */
+	size_t setting_count;
+	char *quotas_unsupported;   /* why quotas cannot be collected with these settings */
 };
 
 /* One cycle in progress. */
@@ -107,10 +112,24 @@ collector_new(const char *cluster, const struct kclient_setting *settings, size_
 		{ "enable.auto.commit", "false" },
 	};
 	struct collector *c = calloc(1, sizeof *c);
+	bool copied;
 
 	*err = NULL;
 	if (c == NULL || (c->cluster = strdup(cluster)) == NULL) {
 		free(c);
+		*err = strdup("out of memory");
+		return NULL;
+	}
+	c->settings = calloc(count + 1, sizeof *c->settings);
+	copied = c->settings != NULL;
+	for (size_t i = 0; copied && i < count; i++) {
+		c->settings[i].key = strdup(settings[i].key);
+		c->settings[i].value = strdup(settings[i].value);
+		c->setting_count++;
+		copied = c->settings[i].key != NULL && c->settings[i].value != NULL;
+	}
+	if (!copied) {
+		collector_free(c);
 		*err = strdup("out of memory");
 		return NULL;
 	}
@@ -140,6 +159,12 @@ collector_free(struct collector *c)
 	}
 	if (c->admin != NULL)
 		rd_kafka_destroy(c->admin);
+	for (size_t i = 0; i < c->setting_count; i++) {
+		free((char *)c->settings[i].key);
+		free((char *)c->settings[i].value);
+	}
+	free(c->settings);
+	free(c->quotas_unsupported);
 	free(c->cluster);
 	free(c);
 }
@@ -149,6 +174,7 @@ collect_result_free(struct collect_result *result)
 {
 	if (result == NULL)
 		return;
+	quotas_result_free(result->quotas);
 	arena_free(&result->arena);
 	free(result);
 }
@@ -674,6 +700,38 @@ collect_group_offsets_result(struct cycle *cycle, rd_kafka_event_t *ev)
 	}
 }
 
+/* ---------------------------------------------------------------- quotas */
+
+/* Client quotas through the agent's own DescribeClientQuotas client. Settings it cannot
+ * serve (e.g. GSSAPI) are reported every cycle without asking again. */
+static void
+collect_quotas(struct cycle *cycle)
+{
+	struct collector *c = cycle->collector;
+	struct quotas_result *quotas = NULL;
+	char *err = NULL;
+	int status;
+
+	if (c->quotas_unsupported != NULL) {
+		collect_section_error(cycle, SNAPSHOT_QUOTAS, "%s", c->quotas_unsupported);
+		return;
+	}
+	status = quotas_describe(c->settings, c->setting_count, cycle->timeout_ms, &quotas, &err);
+	if (status == QUOTAS_OK) {
+		cycle->result->quotas = quotas;
+		cycle->result->snapshot.quotas = quotas->quotas;
+		cycle->result->snapshot.quota_count = quotas->count;
+		cycle->result->requests.describe_quotas += quotas->requests;
+		return;
+	}
+	/* The section is named where the error is shown: drop the module's own prefix. */
+	collect_section_error(cycle, SNAPSHOT_QUOTAS, "%s",
+	                      strncmp(err, "quotas: ", 8) == 0 ? err + 8 : err);
+	if (status == QUOTAS_UNSUPPORTED)
+		c->quotas_unsupported = strdup(strncmp(err, "quotas: ", 8) == 0 ? err + 8 : err);
+	free(err);
+}
+
 /* ---------------------------------------------------------------- the cycle */
 
 /* The result handlers, by event type. */
@@ -776,20 +834,19 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 	collect_brokers(&cycle);
 	collect_topics(&cycle);
 
-	/* Configs, ACLs and the group list travel while the watermarks are read. */
+	/* Configs, ACLs and the group list travel while the watermarks and quotas are read. */
 	pending = collect_configs_request(&cycle);
 	collect_acls_request(&cycle);
 	collect_list_groups_request(&cycle);
 	pending += 2;
 	collect_watermarks(&cycle, RD_KAFKA_OFFSET_END);
 	collect_watermarks(&cycle, RD_KAFKA_OFFSET_BEGINNING);
+	collect_quotas(&cycle);
 	collect_serve(&cycle, pending, SNAPSHOT_CONFIGS);
 	if (result->snapshot.section_errors[SNAPSHOT_GROUPS] == NULL)
 		collect_groups(&cycle);
 	result->snapshot.groups = cycle.groups;
 	result->snapshot.group_count = cycle.group_count;
-	/* Client quotas need a request librdkafka does not have: not collected yet. */
-	result->snapshot.section_errors[SNAPSHOT_QUOTAS] = "not collected by this kfleet version";
 
 	rd_kafka_metadata_destroy(cycle.metadata);
 	result->snapshot.collected_at_ms = started;

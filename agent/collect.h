@@ -18,13 +18,17 @@ struct collector;
 struct collect_requests {
 	int metadata, list_offsets, describe_configs, describe_acls;
 	int list_groups, describe_groups, list_group_offsets;
+	int describe_quotas;        /* with the connection's ApiVersions and SASL rounds */
 };
 
-/* What a cycle saw: SNAPSHOT points into ARENA, which the result owns. */
+/* What a cycle saw: SNAPSHOT points into ARENA and QUOTAS, which the result owns. */
+struct quotas_result;
+
 struct collect_result {
 	struct snapshot snapshot;
 	struct collect_requests requests;
 	struct arena arena;
+	struct quotas_result *quotas;   /* what snapshot.quotas points into, or NULL */
 };
 
 /* Clients for CLUSTER (kfleet's name for it) from COUNT librdkafka SETTINGS (the

@@ -30,6 +30,11 @@ loadgen create "$topic" 3 && loadgen produce "$topic" 300 && loadgen consume "$t
 	loadgen consume "$single" "$group" 20 ||
 	{ echo "Bail out! kfleet-loadgen could not make the fleet"; exit 1; }
 
+# A client quota, set with Kafka's own tool.
+"$KFLEET_SRCDIR/tests/kafka/harness" configs --dir "$KAFKA_HARNESS_DIR" --alter \
+	--add-config producer_byte_rate=1048576 --entity-type users --entity-name "quota-$unique" \
+	>/dev/null 2>&1 || { echo "Bail out! kafka-configs could not set a quota"; exit 1; }
+
 tap_run "--once collects and writes a generation" 0 'itest: generation written: [0-9]+ brokers' \
 	"$agent" --config "$work/plain.conf" --once
 tap_run "the topic is in the catalog" 0 "^itest,$topic,3,$KAFKA_BROKERS,0,false," \
@@ -48,7 +53,9 @@ if [ -n "$group_lag" ] && [ "$group_lag" = "$partition_lag" ] && [ "$group_lag" 
 else
 	tap_not_ok "the group's lag is the sum of its partitions'" "group $group_lag, partitions $partition_lag"
 fi
-tap_run "the cluster is listed with its brokers" 0 "^itest,[^,]+,(ok|degraded),[^,]*,$KAFKA_BROKERS," \
+tap_run "the client quota is collected" 0 "^itest,user=quota-$unique,producer_byte_rate=1048576\$" \
+	"$kfleet" quotas --cluster itest --format csv
+tap_run "the cluster is listed ok, with its brokers" 0 "^itest,[^,]+,ok,,$KAFKA_BROKERS," \
 	"$kfleet" clusters --cluster itest --format csv
 
 # SASL_PLAINTEXT with PLAIN, the password read from a file only its owner can read.
