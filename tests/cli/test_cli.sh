@@ -36,4 +36,13 @@ for pair in "kfleet:doc/kfleet.1" "kfleet-agent:doc/kfleet-agent.8" \
 	if [ -z "$missing" ]; then tap_ok "$cmd --help options are in its man page"
 	else tap_not_ok "$cmd --help options are in its man page" "missing from $page:$missing"; fi
 done
+# The systemd unit starts the agent with options it has.
+unit=$KFLEET_SRCDIR/doc/kfleet-agent@.service
+exec_start=$(sed -n 's/^ExecStart=[^ ]*kfleet-agent //p' "$unit")
+missing=""
+for opt in $(grep -Eo -- '--[a-z][a-z-]+' <<<"$exec_start"); do
+	"$agent" --help | grep -q -- "$opt" || missing="$missing $opt"
+done
+if [ -n "$exec_start" ] && [ -z "$missing" ]; then tap_ok "the systemd unit uses options kfleet-agent has"
+else tap_not_ok "the systemd unit uses options kfleet-agent has" "ExecStart: $exec_start; unknown:$missing"; fi
 tap_done
