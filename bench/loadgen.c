@@ -81,7 +81,8 @@ loadgen_conf(struct loadgen *lg, const struct kclient_setting *extra, size_t ext
 		        LOADGEN_MAX_SETTINGS - 4);
 		exit(LOADGEN_EXIT_USAGE);
 	}
-	memcpy(&lg->settings[base], extra, extra_count * sizeof *extra);
+	if (extra_count > 0)
+		memcpy(&lg->settings[base], extra, extra_count * sizeof *extra);
 	conf = kclient_conf_new(lg->settings, base + extra_count, &err);
 	if (conf == NULL) {
 		fprintf(stderr, "kfleet-loadgen: %s\n", err);
