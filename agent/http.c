@@ -5,7 +5,8 @@
  * http_publish. Two locks: STATE guards what the main thread changes (the snapshot, the
  * token, the readiness); CATALOG guards the HTTP thread's own catalog connection, so that
  * a slow listing never holds the main thread up. /metrics is rendered once per published
- * snapshot (or failure) and the text served until the next one. */
+ * snapshot (or failure) and that text served, without a copy, until the next one: a
+ * fleet's text runs to megabytes and takes a fraction of a second to render. */
 #include "config.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -38,6 +40,13 @@
 #define HTTP_BACKLOG 64
 #define HTTP_READY_INTERVALS 3          /* /readyz: a successful cycle within this many */
 
+/* A rendered /metrics, shared by the server and the responses being sent. */
+struct http_metrics_text {
+	atomic_size_t references;
+	size_t length;
+	char *data;
+};
+
 struct http {
 	struct MHD_Daemon *daemon;
 	char *listen;
@@ -53,8 +62,7 @@ struct http {
 	char *failure;                          /* why the latest cycle failed, or NULL */
 	int64_t collected_ms;                   /* monotonic time of the latest result; 0: none */
 	unsigned long generation;               /* bumped by every publish */
-	char *metrics;                          /* /metrics for METRICS_GENERATION, or NULL */
-	size_t metrics_length;
+	struct http_metrics_text *metrics;      /* /metrics for METRICS_GENERATION, or NULL */
 	unsigned long metrics_generation;
 
 	pthread_mutex_t catalog_lock;
@@ -97,19 +105,25 @@ http_log(void *cls, const char *fmt, va_list ap)
 
 /* ---------------------------------------------------------------- responses */
 
-/* A response of LENGTH bytes of TEXT (copied) with CONTENT_TYPE. */
+/* The headers every response has; RESPONSE is returned (NULL stays NULL). */
 static struct MHD_Response *
-http_response(const char *text, size_t length, const char *content_type)
+http_headers(struct MHD_Response *response, const char *content_type)
 {
-	struct MHD_Response *response =
-		MHD_create_response_from_buffer(length, (void *)text, MHD_RESPMEM_MUST_COPY);
-
 	if (response != NULL) {
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 		MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	}
 	return response;
+}
+
+/* A response of LENGTH bytes of TEXT (copied) with CONTENT_TYPE. */
+static struct MHD_Response *
+http_response(const char *text, size_t length, const char *content_type)
+{
+	return http_headers(MHD_create_response_from_buffer(length, (void *)text,
+	                                                    MHD_RESPMEM_MUST_COPY),
+	                    content_type);
 }
 
 static struct MHD_Response *
@@ -191,34 +205,71 @@ http_readyz(struct http *http, const struct http_route *route, unsigned *status)
 	return http_text(reason);
 }
 
+/* Drop one reference to TEXT (a libmicrohttpd free callback too); NULL is allowed. */
+static void
+http_metrics_release(void *text_ptr)
+{
+	struct http_metrics_text *text = text_ptr;
+
+	if (text != NULL && atomic_fetch_sub(&text->references, 1) == 1) {
+		free(text->data);
+		free(text);
+	}
+}
+
+/* The text of HTTP's state, with one reference; NULL when out of memory. */
+static struct http_metrics_text *
+http_metrics_render(const struct http *http)
+{
+	struct metrics_view view = {
+		.cluster = http->cluster,
+		.cluster_up = http->cluster_up,
+		.snapshot = http->result != NULL ? &http->result->snapshot : NULL,
+		.requests = http->result != NULL ? &http->result->requests : NULL,
+		.group_owners = http->group_owners,
+	};
+	struct http_metrics_text *text = malloc(sizeof *text);
+
+	if (text == NULL)
+		return NULL;
+	text->data = metrics_render(&view, &text->length);
+	if (text->data == NULL) {
+		free(text);
+		return NULL;
+	}
+	atomic_init(&text->references, 1);
+	return text;
+}
+
 /* The Prometheus text of the latest result, rendered when it is first asked for. */
 static struct MHD_Response *
 http_metrics(struct http *http, const struct http_route *route, unsigned *status)
 {
-	struct MHD_Response *response = NULL;
+	struct http_metrics_text *text = NULL;
+	struct MHD_Response *response;
 
 	(void)route;
 	pthread_mutex_lock(&http->state_lock);
 	if (http->metrics == NULL || http->metrics_generation != http->generation) {
-		struct metrics_view view = {
-			.cluster = http->cluster,
-			.cluster_up = http->cluster_up,
-			.snapshot = http->result != NULL ? &http->result->snapshot : NULL,
-			.requests = http->result != NULL ? &http->result->requests : NULL,
-			.group_owners = http->group_owners,
-		};
-
-		free(http->metrics);
-		http->metrics = metrics_render(&view, &http->metrics_length);
+		http_metrics_release(http->metrics);
+		http->metrics = http_metrics_render(http);
 		http->metrics_generation = http->generation;
 	}
 	if (http->metrics != NULL) {
-		*status = MHD_HTTP_OK;
-		response = http_response(http->metrics, http->metrics_length,
-		                         "text/plain; version=0.0.4; charset=utf-8");
+		text = http->metrics;
+		atomic_fetch_add(&text->references, 1);
 	}
 	pthread_mutex_unlock(&http->state_lock);
-	return response;
+	if (text == NULL)
+		return NULL;
+	response = MHD_create_response_from_buffer_with_free_callback_cls(
+		text->length, text->data, http_metrics_release, text);
+	if (response == NULL) {
+		http_metrics_release(text);
+		return NULL;
+	}
+	*status = MHD_HTTP_OK;
+	return http_headers(response, "text/plain; version=0.0.4; charset=utf-8");
 }
 
 /* KIND's rows for this cluster (and GROUP when not NULL), or NULL with *ERR set. */
@@ -352,13 +403,15 @@ http_authorized(struct http *http, struct MHD_Connection *connection)
 	return authorized;
 }
 
-/* Answer a request as soon as its headers are in: no endpoint reads a body. */
+/* Answer a request. A bad one is answered as soon as its headers are in (and its
+ * connection closed); a good one once its body, which no endpoint reads, is in, so that
+ * the client may keep the connection alive. */
 static enum MHD_Result
 http_answer(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
             const char *version, const char *upload_data, size_t *upload_data_size,
             void **request_state)
 {
-	static int answered;
+	static int headers_in, answered;
 	struct http *http = cls;
 	struct MHD_Response *response;
 	struct http_route route;
@@ -367,12 +420,16 @@ http_answer(void *cls, struct MHD_Connection *connection, const char *url, const
 
 	(void)version;
 	(void)upload_data;
-	if (*request_state == &answered) {
+	if (*request_state == &answered || *upload_data_size != 0) {
 		*upload_data_size = 0; /* a body nobody asked for: dropped */
 		return MHD_YES;
 	}
-	*request_state = &answered;
 	http_request_route(method, url, &route);
+	if (route.status == 0 && *request_state == NULL) {
+		*request_state = &headers_in;
+		return MHD_YES;
+	}
+	*request_state = &answered;
 	if (route.status == 0 && route.needs_token && !http_authorized(http, connection)) {
 		status = MHD_HTTP_UNAUTHORIZED;
 		response = http_text("a bearer token is required: Authorization: Bearer TOKEN\n");
@@ -495,7 +552,7 @@ http_free(struct http *http)
 {
 	store_close(http->store);
 	collect_result_free(http->result);
-	free(http->metrics);
+	http_metrics_release(http->metrics);
 	free(http->failure);
 	free(http->cluster);
 	free(http->token);
