@@ -293,36 +293,44 @@ http_listing(struct http *http, enum listing_kind kind, const char *group, char 
 	return rows;
 }
 
-/* A listing's rows, or 503 with the catalog's error. */
+/* JSON (taken) with 200, or when it is NULL 503 with ERR, the catalog's error (freed). */
 static struct MHD_Response *
-http_api_rows(struct http *http, enum listing_kind kind, unsigned *status)
+http_api_answer(json_t *json, char *err, unsigned *status)
 {
-	char *err = NULL;
-	json_t *rows = http_listing(http, kind, NULL, &err);
 	struct MHD_Response *response;
 
-	if (rows == NULL) {
+	if (json == NULL) {
 		response = http_json_error(status, MHD_HTTP_SERVICE_UNAVAILABLE,
 		                           err != NULL ? err : "out of memory");
 		free(err);
 		return response;
 	}
 	*status = MHD_HTTP_OK;
-	return http_json(rows);
+	return http_json(json);
+}
+
+/* KIND's rows for this cluster (and GROUP when not NULL). */
+static struct MHD_Response *
+http_api_rows(struct http *http, enum listing_kind kind, const char *group, unsigned *status)
+{
+	char *err = NULL;
+	json_t *rows = http_listing(http, kind, group, &err);
+
+	return http_api_answer(rows, err, status);
 }
 
 static struct MHD_Response *
 http_api_topics(struct http *http, const struct http_route *route, unsigned *status)
 {
 	(void)route;
-	return http_api_rows(http, LISTING_TOPICS, status);
+	return http_api_rows(http, LISTING_TOPICS, NULL, status);
 }
 
 static struct MHD_Response *
 http_api_groups(struct http *http, const struct http_route *route, unsigned *status)
 {
 	(void)route;
-	return http_api_rows(http, LISTING_GROUPS, status);
+	return http_api_rows(http, LISTING_GROUPS, NULL, status);
 }
 
 /* The cluster's row: an object, 503 until the agent has written it. */
@@ -331,15 +339,10 @@ http_api_cluster(struct http *http, const struct http_route *route, unsigned *st
 {
 	char *err = NULL;
 	json_t *rows = http_listing(http, LISTING_CLUSTERS, NULL, &err), *row;
-	struct MHD_Response *response;
 
 	(void)route;
-	if (rows == NULL) {
-		response = http_json_error(status, MHD_HTTP_SERVICE_UNAVAILABLE,
-		                           err != NULL ? err : "out of memory");
-		free(err);
-		return response;
-	}
+	if (rows == NULL)
+		return http_api_answer(NULL, err, status);
 	row = json_array_get(rows, 0);
 	if (row == NULL) {
 		json_decref(rows);
@@ -348,8 +351,7 @@ http_api_cluster(struct http *http, const struct http_route *route, unsigned *st
 	}
 	json_incref(row);
 	json_decref(rows);
-	*status = MHD_HTTP_OK;
-	return http_json(row);
+	return http_api_answer(row, NULL, status);
 }
 
 /* One group's lag per partition (the rows of `kfleet lag --by partition`); 404 when the
@@ -358,24 +360,15 @@ static struct MHD_Response *
 http_api_group(struct http *http, const struct http_route *route, unsigned *status)
 {
 	char *err = NULL;
-	json_t *groups = http_listing(http, LISTING_GROUPS, route->argument, &err), *rows;
-	struct MHD_Response *response;
+	json_t *groups = http_listing(http, LISTING_GROUPS, route->argument, &err);
+	size_t count = json_array_size(groups);
 
-	if (groups != NULL && json_array_size(groups) == 0) {
-		json_decref(groups);
-		return http_json_error(status, MHD_HTTP_NOT_FOUND, "no such consumer group");
-	}
+	if (groups == NULL)
+		return http_api_answer(NULL, err, status);
 	json_decref(groups);
-	rows = groups != NULL ? http_listing(http, LISTING_LAG_PARTITIONS, route->argument, &err)
-	                      : NULL;
-	if (rows == NULL) {
-		response = http_json_error(status, MHD_HTTP_SERVICE_UNAVAILABLE,
-		                           err != NULL ? err : "out of memory");
-		free(err);
-		return response;
-	}
-	*status = MHD_HTTP_OK;
-	return http_json(rows);
+	if (count == 0)
+		return http_json_error(status, MHD_HTTP_NOT_FOUND, "no such consumer group");
+	return http_api_rows(http, LISTING_LAG_PARTITIONS, route->argument, status);
 }
 
 static const http_handler_fn http_handlers[HTTP_ENDPOINT_COUNT] = {

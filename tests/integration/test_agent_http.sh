@@ -26,14 +26,6 @@ done
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-wait_for() { # wait_for SECONDS COMMAND...: until COMMAND succeeds
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		((SECONDS < deadline)) || return 1
-		sleep 0.2
-	done
-}
 # status URL [CURL ARGS...]: the HTTP status code alone.
 status() {
 	local url=$1
