@@ -11,7 +11,9 @@
 #include <time.h>
 
 #include "agent/collect.h"
+#include "agent/http.h"
 #include "kfleet/cluster_config.h"
+#include "kfleet/owners.h"
 #include "kfleet/snapshot.h"
 #include "kfleet/store.h"
 
@@ -85,7 +87,9 @@ usage(FILE *out)
 	        "\n"
 	        "Collects one Kafka cluster into the kfleet catalog every interval: brokers,\n"
 	        "topics, partitions and watermarks, topic configs, ACLs, consumer groups and\n"
-	        "their committed offsets. See kfleet-agent(8) for the configuration file.\n"
+	        "their committed offsets. Serves /healthz, /readyz, /metrics (Prometheus) and\n"
+	        "/api/v1/ on the file's listen address (not with --once). See kfleet-agent(8)\n"
+	        "for the configuration file and the endpoints.\n"
 	        "\n"
 	        "  -c, --config FILE      the cluster's configuration file\n"
 	        "      --once             collect once, write the generation and exit\n"
@@ -102,11 +106,13 @@ struct agent {
 	struct cluster_config *config;
 	struct store *store;
 	struct collector *collector;
+	struct http *http;          /* NULL with --once */
 };
 
 static void
 agent_close(struct agent *agent)
 {
+	http_stop(agent->http);
 	collector_free(agent->collector);
 	store_close(agent->store);
 	cluster_config_free(agent->config);
@@ -150,6 +156,89 @@ agent_open(struct agent *agent, const char *path)
 	return 0;
 }
 
+/* What the HTTP side needs of AGENT's configuration. */
+static struct http_settings
+agent_http_settings(const struct agent *agent)
+{
+	return (struct http_settings){
+		.cluster = agent->config->cluster,
+		.listen = agent->config->listen,
+		.token = agent->config->http_token,
+		.interval_ms = agent->config->interval_ms,
+	};
+}
+
+/* A second connection to AGENT's catalog, for the HTTP thread; NULL (logged) on failure. */
+static struct store *
+agent_http_catalog(const struct agent *agent)
+{
+	char *err = NULL;
+	struct store *catalog = store_open(store_path(agent->store), &err);
+
+	if (catalog == NULL) {
+		agent_log(LOG_ERROR, "%s", err);
+		free(err);
+	}
+	return catalog;
+}
+
+/* Serve HTTP on the configured address. A bad or taken address is a start-up error
+ * naming the configuration line. Returns 0 or the exit status. */
+static int
+agent_serve(struct agent *agent)
+{
+	const struct cluster_config *config = agent->config;
+	struct http_settings settings = agent_http_settings(agent);
+	struct store *catalog = agent_http_catalog(agent);
+	unsigned line = cluster_config_line(config, "listen");
+	char *err = NULL;
+
+	if (catalog == NULL)
+		return AGENT_EXIT_FAILED;
+	agent->http = http_start(&settings, catalog, &err);
+	if (agent->http == NULL) {
+		if (line != 0)
+			agent_log(LOG_ERROR, "%s:%u: %s", config->path, line,
+			          err != NULL ? err : "out of memory");
+		else
+			agent_log(LOG_ERROR, "%s: %s (the default listen address)", config->path,
+			          err != NULL ? err : "out of memory");
+		free(err);
+		return AGENT_EXIT_FAILED;
+	}
+	agent_log(LOG_INFO, "%s: serving HTTP on %s (port %u)%s", config->cluster, config->listen,
+	          http_port(agent->http), config->http_token != NULL ? ", bearer token required" : "");
+	return 0;
+}
+
+/* The owner of each of RESULT's groups, in RESULT's arena, for the labels of the
+ * metrics; NULL (logged) when the catalog's ownership cannot be read: labels are empty. */
+static const struct metrics_owner *
+agent_group_owners(struct agent *agent, struct collect_result *result)
+{
+	const struct snapshot *snapshot = &result->snapshot;
+	struct metrics_owner *group_owners;
+	struct owners *owners;
+	char *err = NULL;
+
+	owners = owners_load(agent->store, &err);
+	if (owners == NULL) {
+		agent_log(LOG_WARN, "%s: metrics without team and service: %s", snapshot->cluster,
+		          err);
+		free(err);
+		return NULL;
+	}
+	group_owners = arena_array(&result->arena, snapshot->group_count, sizeof *group_owners);
+	for (size_t g = 0; g < snapshot->group_count; g++) {
+		struct owner owner = owners_group(owners, snapshot->cluster, snapshot->groups[g].name);
+
+		group_owners[g].service = arena_strdup(&result->arena, owner.service);
+		group_owners[g].team = arena_strdup(&result->arena, owner.team);
+	}
+	owners_free(owners);
+	return group_owners;
+}
+
 /* One cycle: collect and write a generation, or record the cluster as unreachable.
  * Returns 0 when a generation was written. */
 static int
@@ -171,6 +260,8 @@ agent_cycle(struct agent *agent)
 			agent_log(LOG_ERROR, "%s", err);
 			free(err);
 		}
+		if (agent->http != NULL)
+			http_publish_failure(agent->http, reason);
 		free(reason);
 		return -1;
 	}
@@ -200,8 +291,36 @@ agent_cycle(struct agent *agent)
 		          r->describe_configs, r->describe_acls, r->list_groups, r->describe_groups,
 		          r->list_group_offsets);
 	}
+	/* Served even when the catalog could not be written (a full disk stops no scrape). */
+	if (agent->http != NULL) {
+		const struct metrics_owner *group_owners = agent_group_owners(agent, result);
+
+		http_publish(agent->http, result, group_owners);
+		result = NULL;
+	}
 	collect_result_free(result);
 	return status;
+}
+
+/* Hand AGENT's HTTP server over to RELOADED, with its settings. The listen address is
+ * the one thing kept (rebinding needs a restart). Returns 0, or -1 (RELOADED closed). */
+static int
+agent_reload_http(struct agent *agent, struct agent *reloaded)
+{
+	struct http_settings settings = agent_http_settings(reloaded);
+	struct store *catalog = agent_http_catalog(reloaded);
+	int applied = catalog != NULL ? http_reconfigure(agent->http, &settings, catalog) : -1;
+
+	if (applied < 0) {
+		agent_close(reloaded);
+		return -1;
+	}
+	if (applied == 1)
+		agent_log(LOG_WARN, "%s: listen = %s needs a restart; still serving HTTP on %s",
+		          reloaded->config->path, reloaded->config->listen, agent->config->listen);
+	reloaded->http = agent->http;
+	agent->http = NULL;
+	return 0;
 }
 
 /* Collect every interval until stopped; an unreachable cluster is retried sooner, with
@@ -228,7 +347,7 @@ agent_loop(struct agent *agent, const char *path)
 			struct agent reloaded = { 0 };
 
 			agent_reload = 0;
-			if (agent_open(&reloaded, path) == 0) {
+			if (agent_open(&reloaded, path) == 0 && agent_reload_http(agent, &reloaded) == 0) {
 				agent_close(agent);
 				*agent = reloaded;
 				agent_log(LOG_INFO, "%s: configuration reloaded", path);
@@ -310,7 +429,7 @@ main(int argc, char **argv)
 	sigaction(SIGHUP, &reload, NULL);
 	if (once)
 		status = agent_cycle(&agent) == 0 ? EXIT_SUCCESS : AGENT_EXIT_FAILED;
-	else
+	else if ((status = agent_serve(&agent)) == 0)
 		status = agent_loop(&agent, path);
 	agent_close(&agent);
 	return status;

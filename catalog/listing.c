@@ -9,9 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "catalog/owners.h"
 #include "catalog/store_sql.h"
 #include "kfleet/listing.h"
+#include "kfleet/owners.h"
 
 struct listing_job {
 	struct store *store;

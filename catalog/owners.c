@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog/owners.h"
 #include "catalog/store_sql.h"
+#include "kfleet/owners.h"
 
 enum owners_kind {
 	OWNERS_CONSUMER_GROUP,

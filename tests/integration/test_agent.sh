@@ -109,14 +109,6 @@ tap_run "--config is required" 2 '^kfleet-agent: --config FILE is required' "$ag
 # The loop: generations every second; SIGHUP reloads (here: a new cluster name);
 # SIGTERM stops it cleanly, the catalog intact.
 generation() { sqlite3 "$KFLEET_CATALOG" "SELECT generation FROM clusters WHERE name = '$1'" 2>/dev/null; }
-wait_for() { # wait_for SECONDS COMMAND...: until COMMAND succeeds
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		((SECONDS < deadline)) || return 1
-		sleep 0.2
-	done
-}
 first=$(generation itest)
 "$agent" --config "$work/plain.conf" 2>"$work/loop.log" &
 agent_pid=$!

@@ -31,6 +31,17 @@ tap_run() {
 	fi
 }
 
+# wait_for SECONDS COMMAND...: run COMMAND every 0.2 s until it succeeds (status 0) or
+# SECONDS have passed (status 1).
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.2
+	done
+}
+
 tap_done() {
 	echo "1..$tap_count"
 	[ "$tap_failed" -eq 0 ]

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "catalog/owners.h"
 #include "kfleet/listing.h"
+#include "kfleet/owners.h"
 #include "kfleet/snapshot.h"
 #include "tests/unit/catalog_test.h"
 

@@ -1,6 +1,6 @@
 /* owners: who owns what the catalog shows. Resolves consumer groups, principals and
  * topics to the service and team the ownership YAML binds them to (DESIGN.md, Ownership).
- * Internal to catalog/: the listings and, later, the topology use it. */
+ * The listings use it, and kfleet-agent labels its consumer-group metrics with it. */
 #ifndef KFLEET_OWNERS_H
 #define KFLEET_OWNERS_H
 
