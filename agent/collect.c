@@ -1,9 +1,10 @@
 /* collect: a cluster's state through librdkafka 2.0.2 (see doc/kafka-compat.md).
  *
  * One cycle: metadata (brokers, topics, partitions, leaders, ISR); then, all in flight
- * together on one queue, DescribeConfigs in batches, DescribeAcls and ListConsumerGroups,
- * while the watermarks are read with ListOffsets batched per partition leader and the
- * client quotas with the agent's own DescribeClientQuotas client (agent/quotas); then
+ * together on one queue, DescribeConfigs of topics in batches and of each broker (its
+ * rack), DescribeAcls and ListConsumerGroups, while the watermarks are read with
+ * ListOffsets batched per partition leader and the client quotas with the agent's own
+ * DescribeClientQuotas client (agent/quotas); then
  * DescribeConsumerGroups in batches and ListConsumerGroupOffsets, one group per request
  * (2.0.2's limit) but COLLECT_GROUPS_IN_FLIGHT at a time. Results are told apart by the
  * names they carry. */
@@ -42,6 +43,7 @@ struct cycle {
 	int timeout_ms;
 	int64_t deadline_ms;
 	const struct rd_kafka_metadata *metadata;
+	struct snapshot_broker *brokers;
 	struct snapshot_topic *topics;      /* sorted by name */
 	struct snapshot_group *groups;      /* sorted by name */
 	size_t group_count;
@@ -226,6 +228,7 @@ collect_brokers(struct cycle *cycle)
 			.host = arena_strdup(cycle->arena, md->brokers[i].host),
 			.port = md->brokers[i].port,
 		};
+	cycle->brokers = brokers;
 	s->brokers = brokers;
 	s->broker_count = (size_t)md->broker_cnt;
 }
@@ -374,8 +377,12 @@ collect_watermarks(struct cycle *cycle, int64_t which)
 
 /* ---------------------------------------------------------------- configs and ACLs */
 
-/* Ask for the configs of every topic, COLLECT_CONFIG_BATCH per request; returns how many
- * requests are in flight. */
+/* The opaque of broker config requests: their failure costs a rack, not the section. */
+static char collect_broker_configs;
+
+/* Ask for the configs of every topic, COLLECT_CONFIG_BATCH per request, and of every
+ * broker (for its rack, which 2.0.2's metadata lacks), one per request as librdkafka
+ * wants; returns how many requests are in flight. */
 static int
 collect_configs_request(struct cycle *cycle)
 {
@@ -397,8 +404,47 @@ collect_configs_request(struct cycle *cycle)
 		rd_kafka_AdminOptions_destroy(options);
 		requests++;
 	}
+	for (size_t b = 0; b < cycle->result->snapshot.broker_count; b++) {
+		char id[16];
+		rd_kafka_ConfigResource_t *resource;
+		rd_kafka_AdminOptions_t *options =
+			collect_options(cycle, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+
+		rd_kafka_AdminOptions_set_opaque(options, &collect_broker_configs);
+		snprintf(id, sizeof id, "%d", (int)cycle->brokers[b].node_id);
+		resource = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_BROKER, id);
+		rd_kafka_DescribeConfigs(cycle->collector->admin, &resource, 1, options,
+		                         cycle->collector->queue);
+		rd_kafka_ConfigResource_destroy(resource);
+		rd_kafka_AdminOptions_destroy(options);
+		requests++;
+	}
 	cycle->result->requests.describe_configs += requests;
 	return requests;
+}
+
+/* A broker's rack from its configs; a broker that cannot say keeps none. */
+static void
+collect_broker_rack(struct cycle *cycle, const rd_kafka_ConfigResource_t *resource)
+{
+	const rd_kafka_ConfigEntry_t **entries;
+	int32_t node_id = (int32_t)atoi(rd_kafka_ConfigResource_name(resource));
+	size_t count;
+
+	if (rd_kafka_ConfigResource_error(resource) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		return;
+	entries = rd_kafka_ConfigResource_configs(resource, &count);
+	for (size_t b = 0; b < cycle->result->snapshot.broker_count; b++) {
+		if (cycle->brokers[b].node_id != node_id)
+			continue;
+		for (size_t e = 0; e < count; e++) {
+			const char *value = rd_kafka_ConfigEntry_value(entries[e]);
+
+			if (strcmp(rd_kafka_ConfigEntry_name(entries[e]), "broker.rack") == 0 &&
+			    value != NULL && value[0] != '\0')
+				cycle->brokers[b].rack = arena_strdup(cycle->arena, value);
+		}
+	}
 }
 
 static void
@@ -408,18 +454,24 @@ collect_configs_result(struct cycle *cycle, rd_kafka_event_t *ev)
 	size_t count;
 
 	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		collect_section_error(cycle, SNAPSHOT_CONFIGS, "%s", rd_kafka_event_error_string(ev));
+		if (rd_kafka_event_opaque(ev) != &collect_broker_configs)
+			collect_section_error(cycle, SNAPSHOT_CONFIGS, "%s",
+			                      rd_kafka_event_error_string(ev));
 		return;
 	}
 	resources = rd_kafka_DescribeConfigs_result_resources(
 		rd_kafka_event_DescribeConfigs_result(ev), &count);
 	for (size_t i = 0; i < count; i++) {
-		struct snapshot_topic *t =
-			collect_find_topic(cycle, rd_kafka_ConfigResource_name(resources[i]));
+		struct snapshot_topic *t;
 		const rd_kafka_ConfigEntry_t **entries;
 		struct snapshot_config *configs;
 		size_t entry_count;
 
+		if (rd_kafka_ConfigResource_type(resources[i]) == RD_KAFKA_RESOURCE_BROKER) {
+			collect_broker_rack(cycle, resources[i]);
+			continue;
+		}
+		t = collect_find_topic(cycle, rd_kafka_ConfigResource_name(resources[i]));
 		if (rd_kafka_ConfigResource_error(resources[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
 			collect_section_error(cycle, SNAPSHOT_CONFIGS, "topic %s: %s",
 			                      rd_kafka_ConfigResource_name(resources[i]),

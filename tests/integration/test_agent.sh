@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # kfleet-agent against the real broker, end to end: a fleet made with kfleet-loadgen,
-# collected with --once (PLAINTEXT and SASL_PLAINTEXT with the password in a 0600 file),
+# collected with --once (PLAINTEXT and SASL_PLAINTEXT with the password in a 0600 file,
+# a group whose member is killed),
 # then read back with kfleet's listings; an unreachable cluster; a bad config; the loop
 # with SIGHUP (reload) and SIGTERM (clean stop, catalog intact).
 set -u
@@ -67,6 +68,33 @@ tap_run "the client quota is collected" 0 "^itest,user=quota-$unique,producer_by
 	"$kfleet" quotas --cluster itest --format csv
 tap_run "the cluster is listed ok, with its brokers" 0 "^itest,[^,]+,ok,,$KAFKA_BROKERS," \
 	"$kfleet" clusters --cluster itest --format csv
+
+# A group whose member was killed: while the member lives the group is Stable with one
+# member; after kill -9 the coordinator drops it when its session (6 s) expires, and the
+# group is Empty with its committed offsets, and so its lag, intact (10 of 50 read).
+victim=agent-victim-$unique
+loadgen consume "$single" "$victim" 10 || { echo "Bail out! kfleet-loadgen consume failed"; exit 1; }
+"$KFLEET_BUILDDIR/kfleet-loadgen" -b "$KAFKA_BOOTSTRAP" -X session.timeout.ms=6000 \
+	-X heartbeat.interval.ms=1000 consume "$single" "$victim" 1000000 >/dev/null 2>&1 &
+member=$!
+victim_row() { # victim_row PATTERN: a fresh cycle shows the victim group's row matching it
+	"$agent" --config "$work/plain.conf" --once 2>/dev/null &&
+		"$kfleet" groups --cluster itest --group "$victim" --format csv | grep -Eq "$1"
+}
+if wait_for 30 victim_row "^itest,$victim,Stable,1,"; then
+	tap_ok "a group with a live member is Stable with one member"
+else
+	tap_not_ok "a group with a live member is Stable with one member" \
+		"$("$kfleet" groups --cluster itest --group "$victim" --format csv)"
+fi
+kill -9 "$member"
+wait "$member" 2>/dev/null
+if wait_for 45 victim_row "^itest,$victim,Empty,0,40,"; then
+	tap_ok "once its member is killed the group is Empty, its lag kept"
+else
+	tap_not_ok "once its member is killed the group is Empty, its lag kept" \
+		"$("$kfleet" groups --cluster itest --group "$victim" --format csv)"
+fi
 
 # SASL_PLAINTEXT with PLAIN, the password read from a file only its owner can read.
 printf '%s\n' "$KAFKA_SASL_PASSWORD" >"$work/password"

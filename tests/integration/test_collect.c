@@ -1,7 +1,8 @@
 /* One collection cycle against the real broker: a fleet made here with known contents
- * (topics with messages per partition and a topic config, an ACL, a group with committed
- * offsets and no members, a group with a live member) is collected, checked value by
- * value in the snapshot, written into a catalog, and read back through the lag listing.
+ * (topics with messages per partition and a topic config, an ACL created through the
+ * SASL listener, a group with committed offsets and no members, a group with a live
+ * member) is collected, checked value by value in the snapshot (brokers' racks too),
+ * written into a catalog, and read back through the lag listing.
  * Also: an unreachable cluster fails the cycle with the reason, in bounded time. */
 #include "config.h"
 
@@ -196,9 +197,23 @@ join_live_group(struct fleet *f)
 	rd_kafka_topic_partition_list_destroy(assignment);
 }
 
+/* The ACL is created through the SASL_PLAINTEXT listener, as the super user. */
 static void
 create_acl(struct fleet *f)
 {
+	const struct kclient_setting sasl[] = {
+		{ "bootstrap.servers", getenv("KAFKA_SASL_BOOTSTRAP") },
+		{ "security.protocol", "SASL_PLAINTEXT" },
+		{ "sasl.mechanism", "PLAIN" },
+		{ "sasl.username", getenv("KAFKA_SASL_USER") },
+		{ "sasl.password", getenv("KAFKA_SASL_PASSWORD") },
+	};
+	char *error = NULL;
+	rd_kafka_conf_t *conf;
+	rd_kafka_t *admin;
+	rd_kafka_queue_t *queue;
+	const rd_kafka_acl_result_t **results;
+	size_t count;
 	char errstr[256];
 	rd_kafka_AclBinding_t *acl = rd_kafka_AclBinding_new(
 		RD_KAFKA_RESOURCE_TOPIC, f->topic_a, RD_KAFKA_RESOURCE_PATTERN_LITERAL, f->principal,
@@ -207,10 +222,25 @@ create_acl(struct fleet *f)
 	rd_kafka_event_t *ev;
 
 	assert_non_null(acl);
-	rd_kafka_CreateAcls(f->admin, &acl, 1, NULL, f->queue);
-	ev = admin_wait(f, RD_KAFKA_EVENT_CREATEACLS_RESULT);
+	for (size_t i = 0; i < sizeof sasl / sizeof sasl[0]; i++)
+		if (sasl[i].value == NULL)
+			fail_msg("%s: the harness's SASL settings are not in the environment", sasl[i].key);
+	conf = kclient_conf_new(sasl, sizeof sasl / sizeof sasl[0], &error);
+	if (conf == NULL || (admin = kclient_new(RD_KAFKA_PRODUCER, conf, &error)) == NULL)
+		fail_msg("SASL admin client: %s", error);
+	queue = rd_kafka_queue_new(admin);
+	rd_kafka_CreateAcls(admin, &acl, 1, NULL, queue);
+	ev = kclient_wait_event(queue, RD_KAFKA_EVENT_CREATEACLS_RESULT, TIMEOUT_MS + 5000);
+	if (ev == NULL || rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		fail_msg("CreateAcls over SASL: %s", ev ? rd_kafka_event_error_string(ev) : "no answer");
+	results = rd_kafka_CreateAcls_result_acls(rd_kafka_event_CreateAcls_result(ev), &count);
+	if (count != 1 || rd_kafka_acl_result_error(results[0]) != NULL)
+		fail_msg("CreateAcls over SASL: %s", count != 1 ? "no result"
+		         : rd_kafka_error_string(rd_kafka_acl_result_error(results[0])));
 	rd_kafka_event_destroy(ev);
 	rd_kafka_AclBinding_destroy(acl);
+	rd_kafka_queue_destroy(queue);
+	rd_kafka_destroy(admin);
 }
 
 static int
@@ -346,6 +376,14 @@ test_cycle(void **state)
 	assert_non_null(s->kafka_cluster_id);
 	assert_true(s->controller_id >= 1);
 	assert_int_equal(s->broker_count, f->brokers);
+	/* The harness puts node N in rack-N: 2.0.2's metadata has no rack, its configs do. */
+	for (size_t i = 0; i < s->broker_count; i++) {
+		char rack[32];
+
+		snprintf(rack, sizeof rack, "rack-%d", (int)s->brokers[i].node_id);
+		assert_non_null(s->brokers[i].rack);
+		assert_string_equal(s->brokers[i].rack, rack);
+	}
 	for (int i = 0; i < SNAPSHOT_SECTION_COUNT; i++)
 		if (s->section_errors[i] != NULL)
 			fail_msg("section %s failed: %s", snapshot_section_name(i), s->section_errors[i]);
