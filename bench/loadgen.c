@@ -29,7 +29,7 @@
 #define LOADGEN_MAX_SETTINGS 32
 #define LOADGEN_TIMEOUT_MS 30000
 #define FLEET_CREATE_BATCH 100      /* topics per CreateTopics request */
-#define FLEET_READY_TIMEOUT_MS 180000 /* until every partition has a leader */
+#define FLEET_READY_TIMEOUT_MS 300000 /* until every partition has a leader, or acks */
 #define FLEET_GROUPS_IN_FLIGHT 64   /* AlterConsumerGroupOffsets requests at once */
 #define FLEET_COMMIT_ROUNDS 60      /* refused offsets are sent again, this many times */
 #define FLEET_RETRY_DELAY_MS 500
@@ -247,14 +247,14 @@ loadgen_send(rd_kafka_t *rk, const char *topic, int32_t partition, long long seq
 	}
 }
 
-/* Wait until everything queued on RK was delivered, and destroy it. Returns 0 when
- * nothing failed (FAILED: the producer's counter). */
+/* Wait up to TIMEOUT_MS until everything queued on RK was delivered, and destroy it.
+ * Returns 0 when nothing failed (FAILED: the producer's counter). */
 static int
-loadgen_producer_close(rd_kafka_t *rk, const char *what, long long *failed)
+loadgen_producer_close(rd_kafka_t *rk, const char *what, long long *failed, int timeout_ms)
 {
-	if (rd_kafka_flush(rk, LOADGEN_TIMEOUT_MS) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+	if (rd_kafka_flush(rk, timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		fprintf(stderr, "kfleet-loadgen: produce to %s: not all delivered within %d s\n", what,
-		        LOADGEN_TIMEOUT_MS / 1000);
+		        timeout_ms / 1000);
 		(*failed)++;
 	}
 	rd_kafka_destroy(rk);
@@ -270,7 +270,7 @@ loadgen_produce(struct loadgen *lg, const char *topic, long long count)
 
 	for (long long i = 0; i < count && status == 0; i++)
 		status = loadgen_send(rk, topic, RD_KAFKA_PARTITION_UA, i);
-	if (loadgen_producer_close(rk, topic, &failed) != 0)
+	if (loadgen_producer_close(rk, topic, &failed, LOADGEN_TIMEOUT_MS) != 0)
 		status = LOADGEN_EXIT_FAILED;
 	return status;
 }
@@ -436,7 +436,8 @@ fleet_wait_leaders(struct fleet *f)
 	return 0;
 }
 
-/* MESSAGES messages to every partition, named explicitly, through one producer. */
+/* MESSAGES messages to every partition, named explicitly, through one producer. With
+ * acks=all, new followers must first create their logs: wait as long as for leaders. */
 static int
 fleet_produce(struct fleet *f)
 {
@@ -451,7 +452,7 @@ fleet_produce(struct fleet *f)
 			for (long long i = 0; i < f->messages && status == 0; i++)
 				status = loadgen_send(rk, name, p, i);
 	}
-	if (loadgen_producer_close(rk, f->prefix, &failed) != 0)
+	if (loadgen_producer_close(rk, f->prefix, &failed, FLEET_READY_TIMEOUT_MS) != 0)
 		status = LOADGEN_EXIT_FAILED;
 	snprintf(f->summary, sizeof f->summary, "%lld produced, %lld per partition, acks=all",
 	         (long long)f->topics * f->partitions * f->messages, f->messages);
