@@ -3,17 +3,24 @@
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... create TOPIC PARTITIONS [REPLICATION]
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... produce TOPIC COUNT
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... consume TOPIC GROUP COUNT
+ *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... fleet PREFIX TOPICS PARTITIONS GROUPS MESSAGES
  * consume joins GROUP, reads COUNT messages, commits them and leaves the group, so the
- * group's lag is what was produced minus COUNT. */
+ * group's lag is what was produced minus COUNT. fleet builds a whole fleet for the
+ * benchmarks: TOPICS topics PREFIX-t00000.. of PARTITIONS partitions, MESSAGES messages on
+ * every partition, and GROUPS groups PREFIX-g00000.., group i with offsets committed at
+ * MESSAGES/2 on every partition of topics i, i+1 and i+2 (modulo TOPICS). */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kfleet/kclient.h"
 
@@ -21,23 +28,20 @@
 #define LOADGEN_EXIT_USAGE 2
 #define LOADGEN_MAX_SETTINGS 32
 #define LOADGEN_TIMEOUT_MS 30000
+#define FLEET_CREATE_BATCH 100      /* topics per CreateTopics request */
+#define FLEET_READY_TIMEOUT_MS 300000 /* until every partition has a leader, or acks */
+#define FLEET_GROUPS_IN_FLIGHT 64   /* AlterConsumerGroupOffsets requests at once */
+#define FLEET_COMMIT_ROUNDS 60      /* refused offsets are sent again, this many times */
+#define FLEET_RETRY_DELAY_MS 500
+#define FLEET_TOPICS_PER_GROUP 3
+#define FLEET_NAME_SIZE 256
+#define FLEET_PREFIX_MAX 200
+#define FLEET_MAX_COUNT 100000      /* topics, groups: names have five digits */
 
 struct loadgen {
 	struct kclient_setting settings[LOADGEN_MAX_SETTINGS];
 	size_t setting_count;
 };
-
-static void
-usage(FILE *out)
-{
-	fprintf(out,
-	        "usage: kfleet-loadgen -b BOOTSTRAP [-X key=value]... COMMAND ARGS\n"
-	        "  create TOPIC PARTITIONS [REPLICATION]   create a topic (exists: not an error)\n"
-	        "  produce TOPIC COUNT                     produce COUNT messages over all partitions\n"
-	        "  consume TOPIC GROUP COUNT               consume COUNT messages in GROUP, commit, leave\n"
-	        "  -b, --bootstrap LIST   Kafka bootstrap servers\n"
-	        "  -X KEY=VALUE           any librdkafka setting (e.g. security.protocol)\n");
-}
 
 /* Parse a non-negative count or exit 2 naming WHAT. */
 static long long
@@ -91,44 +95,97 @@ loadgen_conf(struct loadgen *lg, const struct kclient_setting *extra, size_t ext
 	return conf;
 }
 
+/* Milliseconds on the monotonic clock, for the durations fleet prints. */
+static int64_t
+loadgen_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Ask for the COUNT topics NAMES (at most FLEET_CREATE_BATCH) of PARTITIONS partitions
+ * and REPLICATION replicas (-1: the broker's default) in one CreateTopics request, whose
+ * result comes on QUEUE. Returns 0, or LOADGEN_EXIT_USAGE for a topic librdkafka refuses. */
+static int
+loadgen_create_request(rd_kafka_t *rk, rd_kafka_queue_t *queue, const char *const *names,
+                       size_t count, int partitions, int replication)
+{
+	rd_kafka_NewTopic_t *new_topics[FLEET_CREATE_BATCH];
+	char errstr[256];
+	size_t made;
+	int status = 0;
+
+	for (made = 0; made < count; made++) {
+		new_topics[made] =
+			rd_kafka_NewTopic_new(names[made], partitions, replication, errstr, sizeof errstr);
+		if (new_topics[made] == NULL) {
+			fprintf(stderr, "kfleet-loadgen: topic %s: %s\n", names[made], errstr);
+			status = LOADGEN_EXIT_USAGE;
+			break;
+		}
+	}
+	if (status == 0)
+		rd_kafka_CreateTopics(rk, new_topics, count, NULL, queue);
+	for (size_t i = 0; i < made; i++)
+		rd_kafka_NewTopic_destroy(new_topics[i]);
+	return status;
+}
+
+/* Wait for REQUESTS CreateTopics results on QUEUE, counting the topics made and those
+ * that existed already (not an error). Returns 0, or LOADGEN_EXIT_FAILED after printing
+ * any other error. */
+static int
+loadgen_create_results(rd_kafka_queue_t *queue, int requests, size_t *created, size_t *existed)
+{
+	int status = 0;
+
+	for (int r = 0; r < requests; r++) {
+		rd_kafka_event_t *ev =
+			kclient_wait_event(queue, RD_KAFKA_EVENT_CREATETOPICS_RESULT, LOADGEN_TIMEOUT_MS);
+		const rd_kafka_topic_result_t **results;
+		size_t count;
+
+		if (ev == NULL) {
+			fprintf(stderr, "kfleet-loadgen: create: %d of %d requests unanswered within %d s\n",
+			        requests - r, requests, LOADGEN_TIMEOUT_MS / 1000);
+			return LOADGEN_EXIT_FAILED;
+		}
+		if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			fprintf(stderr, "kfleet-loadgen: create: %s\n", rd_kafka_event_error_string(ev));
+			status = LOADGEN_EXIT_FAILED;
+		}
+		results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev),
+		                                              &count);
+		for (size_t i = 0; i < count; i++) {
+			rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
+
+			if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+				(*created)++;
+			} else if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+				(*existed)++;
+			} else {
+				fprintf(stderr, "kfleet-loadgen: create %s: %s\n",
+				        rd_kafka_topic_result_name(results[i]), rd_kafka_err2str(err));
+				status = LOADGEN_EXIT_FAILED;
+			}
+		}
+		rd_kafka_event_destroy(ev);
+	}
+	return status;
+}
+
 static int
 loadgen_create(struct loadgen *lg, const char *topic, int partitions, int replication)
 {
 	rd_kafka_t *rk = loadgen_client(RD_KAFKA_PRODUCER, loadgen_conf(lg, NULL, 0));
 	rd_kafka_queue_t *queue = rd_kafka_queue_new(rk);
-	char errstr[256];
-	rd_kafka_NewTopic_t *new_topic =
-		rd_kafka_NewTopic_new(topic, partitions, replication, errstr, sizeof errstr);
-	rd_kafka_event_t *ev;
-	int status = 0;
+	size_t created = 0, existed = 0;
+	int status = loadgen_create_request(rk, queue, &topic, 1, partitions, replication);
 
-	if (new_topic == NULL) {
-		fprintf(stderr, "kfleet-loadgen: topic %s: %s\n", topic, errstr);
-		status = LOADGEN_EXIT_USAGE;
-		goto out;
-	}
-	rd_kafka_CreateTopics(rk, &new_topic, 1, NULL, queue);
-	ev = kclient_wait_event(queue, RD_KAFKA_EVENT_CREATETOPICS_RESULT, LOADGEN_TIMEOUT_MS);
-	if (ev == NULL) {
-		fprintf(stderr, "kfleet-loadgen: create %s: no answer within %d s\n", topic,
-		        LOADGEN_TIMEOUT_MS / 1000);
-		status = LOADGEN_EXIT_FAILED;
-	} else {
-		size_t count;
-		const rd_kafka_topic_result_t **results =
-			rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &count);
-		rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
-
-		if (err == RD_KAFKA_RESP_ERR_NO_ERROR && count == 1)
-			err = rd_kafka_topic_result_error(results[0]);
-		if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-			fprintf(stderr, "kfleet-loadgen: create %s: %s\n", topic, rd_kafka_err2str(err));
-			status = LOADGEN_EXIT_FAILED;
-		}
-		rd_kafka_event_destroy(ev);
-	}
-	rd_kafka_NewTopic_destroy(new_topic);
-out:
+	if (status == 0)
+		status = loadgen_create_results(queue, 1, &created, &existed);
 	rd_kafka_queue_destroy(queue);
 	rd_kafka_destroy(rk);
 	return status;
@@ -147,28 +204,36 @@ on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
 	}
 }
 
-static int
-loadgen_produce(struct loadgen *lg, const char *topic, long long count)
+/* A producer that waits for every in-sync replica (acks=all) and counts failed
+ * deliveries in *FAILED, which must outlive it. */
+static rd_kafka_t *
+loadgen_producer(struct loadgen *lg, long long *failed)
 {
 	static const struct kclient_setting extra[] = {
 		{ "linger.ms", "20" },
 		{ "acks", "all" },
 	};
 	rd_kafka_conf_t *conf = loadgen_conf(lg, extra, 2);
-	long long failed = 0;
-	rd_kafka_t *rk;
 
 	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-	rd_kafka_conf_set_opaque(conf, &failed);
-	rk = loadgen_client(RD_KAFKA_PRODUCER, conf);
+	rd_kafka_conf_set_opaque(conf, failed);
+	return loadgen_client(RD_KAFKA_PRODUCER, conf);
+}
 
-	for (long long i = 0; i < count;) {
-		char payload[128];
-		int len = snprintf(payload, sizeof payload, "{\"seq\":%lld,\"at\":%lld}", i,
-		                   (long long)time(NULL));
+/* Queue message SEQ for PARTITION of TOPIC (RD_KAFKA_PARTITION_UA: the partitioner
+ * chooses), waiting while the producer's queue is full. Returns 0 or LOADGEN_EXIT_FAILED. */
+static int
+loadgen_send(rd_kafka_t *rk, const char *topic, int32_t partition, long long seq)
+{
+	char payload[128];
+	int len = snprintf(payload, sizeof payload, "{\"seq\":%lld,\"at\":%lld}", seq,
+	                   (long long)time(NULL));
+
+	for (;;) {
 		rd_kafka_resp_err_t err = rd_kafka_producev(
-			rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_VALUE(payload, (size_t)len),
-			RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+			rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+			RD_KAFKA_V_VALUE(payload, (size_t)len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+			RD_KAFKA_V_END);
 
 		if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
 			rd_kafka_poll(rk, 100);
@@ -176,19 +241,39 @@ loadgen_produce(struct loadgen *lg, const char *topic, long long count)
 		}
 		if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 			fprintf(stderr, "kfleet-loadgen: produce to %s: %s\n", topic, rd_kafka_err2str(err));
-			rd_kafka_destroy(rk);
 			return LOADGEN_EXIT_FAILED;
 		}
 		rd_kafka_poll(rk, 0);
-		i++;
+		return 0;
 	}
-	if (rd_kafka_flush(rk, LOADGEN_TIMEOUT_MS) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		fprintf(stderr, "kfleet-loadgen: produce to %s: not all delivered within %d s\n", topic,
-		        LOADGEN_TIMEOUT_MS / 1000);
-		failed++;
+}
+
+/* Wait up to TIMEOUT_MS until everything queued on RK was delivered, and destroy it.
+ * Returns 0 when nothing failed (FAILED: the producer's counter). */
+static int
+loadgen_producer_close(rd_kafka_t *rk, const char *what, long long *failed, int timeout_ms)
+{
+	if (rd_kafka_flush(rk, timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		fprintf(stderr, "kfleet-loadgen: produce to %s: not all delivered within %d s\n", what,
+		        timeout_ms / 1000);
+		(*failed)++;
 	}
 	rd_kafka_destroy(rk);
-	return failed == 0 ? 0 : LOADGEN_EXIT_FAILED;
+	return *failed == 0 ? 0 : LOADGEN_EXIT_FAILED;
+}
+
+static int
+loadgen_produce(struct loadgen *lg, const char *topic, long long count)
+{
+	long long failed = 0;
+	rd_kafka_t *rk = loadgen_producer(lg, &failed);
+	int status = 0;
+
+	for (long long i = 0; i < count && status == 0; i++)
+		status = loadgen_send(rk, topic, RD_KAFKA_PARTITION_UA, i);
+	if (loadgen_producer_close(rk, topic, &failed, LOADGEN_TIMEOUT_MS) != 0)
+		status = LOADGEN_EXIT_FAILED;
+	return status;
 }
 
 static int
@@ -247,6 +332,444 @@ loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long l
 	return status;
 }
 
+/* ---------------------------------------------------------------- fleet */
+
+/* A fleet being built: what was asked for, the admin client, and the summary of the
+ * last phase. */
+struct fleet {
+	struct loadgen *lg;
+	const char *prefix;
+	int topics, partitions, groups;
+	long long messages;
+	rd_kafka_t *admin;
+	rd_kafka_queue_t *queue;    /* admin results */
+	char summary[200];
+};
+
+/* Name number INDEX of KIND ('t' topic, 'g' group) into NAME (FLEET_NAME_SIZE bytes). */
+static const char *
+fleet_name(char *name, const struct fleet *f, char kind, int index)
+{
+	snprintf(name, FLEET_NAME_SIZE, "%s-%c%05d", f->prefix, kind, index);
+	return name;
+}
+
+/* Whether TOPIC is one of the fleet's. */
+static bool
+fleet_is_topic(const struct fleet *f, const char *topic)
+{
+	size_t len = strlen(f->prefix);
+	char name[FLEET_NAME_SIZE];
+	char *end;
+	long index;
+
+	if (strncmp(topic, f->prefix, len) != 0 || strncmp(topic + len, "-t", 2) != 0)
+		return false;
+	index = strtol(topic + len + 2, &end, 10);
+	return *end == '\0' && index >= 0 && index < f->topics &&
+	       strcmp(topic, fleet_name(name, f, 't', (int)index)) == 0;
+}
+
+/* CreateTopics, FLEET_CREATE_BATCH topics per request, every request in flight at once. */
+static int
+fleet_create_topics(struct fleet *f)
+{
+	char names[FLEET_CREATE_BATCH][FLEET_NAME_SIZE];
+	const char *batch[FLEET_CREATE_BATCH];
+	size_t created = 0, existed = 0;
+	int requests = 0, status = 0;
+
+	for (int start = 0; start < f->topics && status == 0; start += FLEET_CREATE_BATCH) {
+		int count = f->topics - start < FLEET_CREATE_BATCH ? f->topics - start
+		                                                    : FLEET_CREATE_BATCH;
+
+		for (int i = 0; i < count; i++)
+			batch[i] = fleet_name(names[i], f, 't', start + i);
+		status = loadgen_create_request(f->admin, f->queue, batch, (size_t)count, f->partitions,
+		                                -1);
+		requests += status == 0;
+	}
+	if (loadgen_create_results(f->queue, requests, &created, &existed) != 0 && status == 0)
+		status = LOADGEN_EXIT_FAILED;
+	snprintf(f->summary, sizeof f->summary, "%zu created, %zu existed already, in %d requests",
+	         created, existed, requests);
+	return status;
+}
+
+/* Wait until partitions 0..PARTITIONS-1 of every fleet topic have a leader. */
+static int
+fleet_wait_leaders(struct fleet *f)
+{
+	int64_t deadline = loadgen_now_ms() + FLEET_READY_TIMEOUT_MS;
+	long long want = (long long)f->topics * f->partitions, ready = 0;
+	int rounds = 0;
+
+	for (;;) {
+		const struct rd_kafka_metadata *md;
+		rd_kafka_resp_err_t err = rd_kafka_metadata(f->admin, 1, NULL, &md, LOADGEN_TIMEOUT_MS);
+
+		rounds++;
+		ready = 0;
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			for (int t = 0; t < md->topic_cnt; t++) {
+				const struct rd_kafka_metadata_topic *mt = &md->topics[t];
+
+				for (int p = 0; p < mt->partition_cnt && fleet_is_topic(f, mt->topic); p++)
+					ready += mt->partitions[p].id < f->partitions &&
+					         mt->partitions[p].leader >= 0 &&
+					         mt->partitions[p].err == RD_KAFKA_RESP_ERR_NO_ERROR;
+			}
+			rd_kafka_metadata_destroy(md);
+		}
+		if (ready == want)
+			break;
+		if (loadgen_now_ms() > deadline) {
+			fprintf(stderr, "kfleet-loadgen: fleet %s: %lld of %lld partitions have a leader "
+			        "after %d s%s%s\n", f->prefix, ready, want, FLEET_READY_TIMEOUT_MS / 1000,
+			        err != RD_KAFKA_RESP_ERR_NO_ERROR ? ": " : "",
+			        err != RD_KAFKA_RESP_ERR_NO_ERROR ? rd_kafka_err2str(err) : "");
+			return LOADGEN_EXIT_FAILED;
+		}
+		usleep(FLEET_RETRY_DELAY_MS * 1000);
+	}
+	snprintf(f->summary, sizeof f->summary, "%lld partitions led, after %d metadata requests",
+	         want, rounds);
+	return 0;
+}
+
+/* MESSAGES messages to every partition, named explicitly, through one producer. With
+ * acks=all, new followers must first create their logs: wait as long as for leaders. */
+static int
+fleet_produce(struct fleet *f)
+{
+	long long failed = 0;
+	rd_kafka_t *rk = loadgen_producer(f->lg, &failed);
+	char name[FLEET_NAME_SIZE];
+	int status = 0;
+
+	for (int t = 0; t < f->topics && status == 0; t++) {
+		fleet_name(name, f, 't', t);
+		for (int32_t p = 0; p < f->partitions && status == 0; p++)
+			for (long long i = 0; i < f->messages && status == 0; i++)
+				status = loadgen_send(rk, name, p, i);
+	}
+	if (loadgen_producer_close(rk, f->prefix, &failed, FLEET_READY_TIMEOUT_MS) != 0)
+		status = LOADGEN_EXIT_FAILED;
+	snprintf(f->summary, sizeof f->summary, "%lld produced, %lld per partition, acks=all",
+	         (long long)f->topics * f->partitions * f->messages, f->messages);
+	return status;
+}
+
+/* Errors a group coordinator answers for a moment, e.g. on a topic it does not know yet:
+ * the offsets are sent again. */
+static const rd_kafka_resp_err_t fleet_retriable[] = {
+	RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
+	RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
+	RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE,
+	RD_KAFKA_RESP_ERR_NOT_COORDINATOR,
+	RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+	RD_KAFKA_RESP_ERR__TIMED_OUT,
+	RD_KAFKA_RESP_ERR__TRANSPORT,
+};
+
+static bool
+fleet_is_retriable(rd_kafka_resp_err_t err)
+{
+	for (size_t i = 0; i < sizeof fleet_retriable / sizeof fleet_retriable[0]; i++)
+		if (err == fleet_retriable[i])
+			return true;
+	return false;
+}
+
+/* Group GROUP's offsets: MESSAGES/2 on every partition of topics GROUP, GROUP+1 and
+ * GROUP+2 (modulo TOPICS; fewer with fewer topics). Caller destroys. */
+static rd_kafka_topic_partition_list_t *
+fleet_group_offsets(const struct fleet *f, int group)
+{
+	int topics = f->topics < FLEET_TOPICS_PER_GROUP ? f->topics : FLEET_TOPICS_PER_GROUP;
+	rd_kafka_topic_partition_list_t *list =
+		rd_kafka_topic_partition_list_new(topics * f->partitions);
+	char name[FLEET_NAME_SIZE];
+
+	for (int k = 0; k < topics; k++) {
+		fleet_name(name, f, 't', (group + k) % f->topics);
+		for (int32_t p = 0; p < f->partitions; p++)
+			rd_kafka_topic_partition_list_add(list, name, p)->offset = f->messages / 2;
+	}
+	return list;
+}
+
+/* One AlterConsumerGroupOffsets request (2.0.2 takes one group per request); the
+ * group's number travels as the request's opaque. */
+static void
+fleet_commit_request(struct fleet *f, int group, const rd_kafka_topic_partition_list_t *offsets)
+{
+	char name[FLEET_NAME_SIZE];
+	rd_kafka_AlterConsumerGroupOffsets_t *request =
+		rd_kafka_AlterConsumerGroupOffsets_new(fleet_name(name, f, 'g', group), offsets);
+	rd_kafka_AdminOptions_t *options =
+		rd_kafka_AdminOptions_new(f->admin, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
+
+	rd_kafka_AdminOptions_set_opaque(options, (void *)(intptr_t)group);
+	rd_kafka_AlterConsumerGroupOffsets(f->admin, &request, 1, options, f->queue);
+	rd_kafka_AlterConsumerGroupOffsets_destroy(request);
+	rd_kafka_AdminOptions_destroy(options);
+}
+
+/* Read one AlterConsumerGroupOffsets result: PENDING[group] becomes what the coordinator
+ * refused for a moment (NULL when it took everything); *REFUSED counts those offsets.
+ * Returns 0, or LOADGEN_EXIT_FAILED for an error that will not pass. */
+static int
+fleet_commit_result(struct fleet *f, rd_kafka_event_t *ev, rd_kafka_topic_partition_list_t **pending,
+                    long long *refused)
+{
+	int group = (int)(intptr_t)rd_kafka_event_opaque(ev);
+	char name[FLEET_NAME_SIZE];
+	const rd_kafka_group_result_t **results;
+	const rd_kafka_topic_partition_list_t *list;
+	rd_kafka_topic_partition_list_t *again;
+	rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
+	size_t count = 0;
+	int status = 0;
+
+	fleet_name(name, f, 'g', group);
+	if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		results = rd_kafka_AlterConsumerGroupOffsets_result_groups(
+			rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &count);
+		if (count == 1 && rd_kafka_group_result_error(results[0]) != NULL)
+			err = rd_kafka_error_code(rd_kafka_group_result_error(results[0]));
+	}
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR || count != 1) {
+		/* The whole group failed: send it all again, unless that cannot help. */
+		if (!fleet_is_retriable(err)) {
+			fprintf(stderr, "kfleet-loadgen: fleet: commit for %s: %s\n", name,
+			        err != RD_KAFKA_RESP_ERR_NO_ERROR ? rd_kafka_err2str(err) : "no result");
+			return LOADGEN_EXIT_FAILED;
+		}
+		*refused += pending[group]->cnt;
+		return 0;
+	}
+	list = rd_kafka_group_result_partitions(results[0]);
+	again = rd_kafka_topic_partition_list_new(0);
+	for (int i = 0; list != NULL && i < list->cnt; i++) {
+		const rd_kafka_topic_partition_t *tp = &list->elems[i];
+
+		if (tp->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+			continue;
+		if (!fleet_is_retriable(tp->err)) {
+			fprintf(stderr, "kfleet-loadgen: fleet: commit for %s on %s [%" PRId32 "]: %s\n",
+			        name, tp->topic, tp->partition, rd_kafka_err2str(tp->err));
+			status = LOADGEN_EXIT_FAILED;
+			continue;
+		}
+		rd_kafka_topic_partition_list_add(again, tp->topic, tp->partition)->offset = tp->offset;
+		(*refused)++;
+	}
+	rd_kafka_topic_partition_list_destroy(pending[group]);
+	pending[group] = again;
+	if (again->cnt == 0 || status != 0) {
+		rd_kafka_topic_partition_list_destroy(again);
+		pending[group] = NULL;
+	}
+	return status;
+}
+
+/* Send every group's PENDING offsets once, FLEET_GROUPS_IN_FLIGHT requests at a time, and
+ * read every answer (also after an error, so that none is outstanding). */
+static int
+fleet_commit_round(struct fleet *f, rd_kafka_topic_partition_list_t **pending, long long *refused)
+{
+	int next = 0, in_flight = 0, status = 0;
+
+	for (;;) {
+		rd_kafka_event_t *ev;
+
+		for (; next < f->groups && in_flight < FLEET_GROUPS_IN_FLIGHT; next++)
+			if (pending[next] != NULL) {
+				fleet_commit_request(f, next, pending[next]);
+				in_flight++;
+			}
+		if (in_flight == 0)
+			return status;
+		ev = kclient_wait_event(f->queue, RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT,
+		                        2 * LOADGEN_TIMEOUT_MS);
+		if (ev == NULL) {
+			fprintf(stderr, "kfleet-loadgen: fleet: %d commits unanswered within %d s\n",
+			        in_flight, 2 * LOADGEN_TIMEOUT_MS / 1000);
+			return LOADGEN_EXIT_FAILED;
+		}
+		in_flight--;
+		if (fleet_commit_result(f, ev, pending, refused) != 0)
+			status = LOADGEN_EXIT_FAILED;
+		rd_kafka_event_destroy(ev);
+	}
+}
+
+/* Commit every group's offsets; what a coordinator refuses for a moment goes again in the
+ * next round, after a pause. */
+static int
+fleet_commit(struct fleet *f)
+{
+	rd_kafka_topic_partition_list_t **pending = calloc((size_t)f->groups + 1, sizeof *pending);
+	long long refused = 0, offsets = 0;
+	int rounds = 0, status = 0, left = f->groups;
+
+	if (pending == NULL) {
+		fprintf(stderr, "kfleet-loadgen: out of memory\n");
+		return LOADGEN_EXIT_FAILED;
+	}
+	for (int g = 0; g < f->groups; g++) {
+		pending[g] = fleet_group_offsets(f, g);
+		offsets += pending[g]->cnt;
+	}
+	while (left > 0 && status == 0) {
+		if (rounds == FLEET_COMMIT_ROUNDS) {
+			fprintf(stderr, "kfleet-loadgen: fleet: %d groups still refused after %d rounds\n",
+			        left, rounds);
+			status = LOADGEN_EXIT_FAILED;
+			break;
+		}
+		if (rounds++ > 0)
+			usleep(FLEET_RETRY_DELAY_MS * 1000);
+		status = fleet_commit_round(f, pending, &refused);
+		left = 0;
+		for (int g = 0; g < f->groups; g++)
+			left += pending[g] != NULL;
+	}
+	for (int g = 0; g < f->groups; g++)
+		if (pending[g] != NULL)
+			rd_kafka_topic_partition_list_destroy(pending[g]);
+	free(pending);
+	snprintf(f->summary, sizeof f->summary,
+	         "%d with %lld offsets committed at %lld, in %d rounds (%lld refused and sent again)",
+	         f->groups, offsets, f->messages / 2, rounds, refused);
+	return status;
+}
+
+/* The fleet's phases, in order; each leaves a line for the log in the fleet's summary. */
+static const struct {
+	const char *name;
+	int (*run)(struct fleet *);
+} fleet_phases[] = {
+	{ "topics", fleet_create_topics },
+	{ "leaders", fleet_wait_leaders },
+	{ "messages", fleet_produce },
+	{ "groups", fleet_commit },
+};
+
+static int
+loadgen_fleet(struct fleet *f)
+{
+	int64_t started = loadgen_now_ms();
+	int status = 0;
+
+	f->admin = loadgen_client(RD_KAFKA_PRODUCER, loadgen_conf(f->lg, NULL, 0));
+	f->queue = rd_kafka_queue_new(f->admin);
+	printf("fleet %s: %d topics x %d partitions, %d groups, %lld messages per partition\n",
+	       f->prefix, f->topics, f->partitions, f->groups, f->messages);
+	for (size_t i = 0; i < sizeof fleet_phases / sizeof fleet_phases[0] && status == 0; i++) {
+		int64_t phase_started = loadgen_now_ms();
+
+		f->summary[0] = '\0';
+		status = fleet_phases[i].run(f);
+		printf("fleet %s: %-8s %s (%.1f s)\n", f->prefix, fleet_phases[i].name, f->summary,
+		       (double)(loadgen_now_ms() - phase_started) / 1000);
+		fflush(stdout);
+	}
+	if (status == 0)
+		printf("fleet %s: done in %.1f s\n", f->prefix,
+		       (double)(loadgen_now_ms() - started) / 1000);
+	rd_kafka_queue_destroy(f->queue);
+	rd_kafka_destroy(f->admin);
+	return status;
+}
+
+/* ---------------------------------------------------------------- commands */
+
+/* Parse a count between MIN and MAX or exit 2 naming WHAT. */
+static int
+parse_bounded(const char *text, const char *what, long long min, long long max)
+{
+	long long value = parse_count(text, what);
+
+	if (value < min || value > max) {
+		fprintf(stderr, "kfleet-loadgen: %s must be between %lld and %lld, not %lld\n", what,
+		        min, max, value);
+		exit(LOADGEN_EXIT_USAGE);
+	}
+	return (int)value;
+}
+
+static int
+command_create(struct loadgen *lg, int argc, char **argv)
+{
+	return loadgen_create(lg, argv[0], parse_bounded(argv[1], "PARTITIONS", 1, INT32_MAX),
+	                      argc == 3 ? parse_bounded(argv[2], "REPLICATION", 1, INT16_MAX) : -1);
+}
+
+static int
+command_produce(struct loadgen *lg, int argc, char **argv)
+{
+	(void)argc;
+	return loadgen_produce(lg, argv[0], parse_count(argv[1], "COUNT"));
+}
+
+static int
+command_consume(struct loadgen *lg, int argc, char **argv)
+{
+	(void)argc;
+	return loadgen_consume(lg, argv[0], argv[1], parse_count(argv[2], "COUNT"));
+}
+
+static int
+command_fleet(struct loadgen *lg, int argc, char **argv)
+{
+	struct fleet f = {
+		.lg = lg,
+		.prefix = argv[0],
+		.topics = parse_bounded(argv[1], "TOPICS", 1, FLEET_MAX_COUNT),
+		.partitions = parse_bounded(argv[2], "PARTITIONS", 1, FLEET_MAX_COUNT),
+		.groups = parse_bounded(argv[3], "GROUPS", 0, FLEET_MAX_COUNT),
+		.messages = parse_count(argv[4], "MESSAGES"),
+	};
+
+	(void)argc;
+	if (*f.prefix == '\0' || strlen(f.prefix) > FLEET_PREFIX_MAX) {
+		fprintf(stderr, "kfleet-loadgen: PREFIX must have 1 to %d characters\n",
+		        FLEET_PREFIX_MAX);
+		return LOADGEN_EXIT_USAGE;
+	}
+	return loadgen_fleet(&f);
+}
+
+static const struct loadgen_command {
+	const char *name, *args, *help;
+	int min_args, max_args;
+	int (*run)(struct loadgen *lg, int argc, char **argv);
+} loadgen_commands[] = {
+	{ .name = "create", .args = "TOPIC PARTITIONS [REPLICATION]", .min_args = 2, .max_args = 3,
+	  .help = "create a topic (exists: not an error)", .run = command_create },
+	{ .name = "produce", .args = "TOPIC COUNT", .min_args = 2, .max_args = 2,
+	  .help = "produce COUNT messages over all partitions", .run = command_produce },
+	{ .name = "consume", .args = "TOPIC GROUP COUNT", .min_args = 3, .max_args = 3,
+	  .help = "consume COUNT messages in GROUP, commit, leave", .run = command_consume },
+	{ .name = "fleet", .args = "PREFIX TOPICS PARTITIONS GROUPS MESSAGES", .min_args = 5,
+	  .max_args = 5, .run = command_fleet,
+	  .help = "topics PREFIX-t00000.., MESSAGES on each partition, groups PREFIX-g00000..\n"
+	          "      with offsets at MESSAGES/2 on 3 topics each; prints what it made" },
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: kfleet-loadgen -b BOOTSTRAP [-X key=value]... COMMAND ARGS\n");
+	for (size_t i = 0; i < sizeof loadgen_commands / sizeof loadgen_commands[0]; i++)
+		fprintf(out, "  %s %s\n      %s\n", loadgen_commands[i].name, loadgen_commands[i].args,
+		        loadgen_commands[i].help);
+	fprintf(out, "  -b, --bootstrap LIST   Kafka bootstrap servers\n"
+	             "  -X KEY=VALUE           any librdkafka setting (e.g. security.protocol)\n");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -299,13 +822,10 @@ main(int argc, char **argv)
 	command = argv[optind++];
 	argc -= optind;
 	argv += optind;
-	if (strcmp(command, "create") == 0 && (argc == 2 || argc == 3))
-		return loadgen_create(&lg, argv[0], (int)parse_count(argv[1], "PARTITIONS"),
-		                      argc == 3 ? (int)parse_count(argv[2], "REPLICATION") : -1);
-	if (strcmp(command, "produce") == 0 && argc == 2)
-		return loadgen_produce(&lg, argv[0], parse_count(argv[1], "COUNT"));
-	if (strcmp(command, "consume") == 0 && argc == 3)
-		return loadgen_consume(&lg, argv[0], argv[1], parse_count(argv[2], "COUNT"));
+	for (size_t i = 0; i < sizeof loadgen_commands / sizeof loadgen_commands[0]; i++)
+		if (strcmp(command, loadgen_commands[i].name) == 0 &&
+		    argc >= loadgen_commands[i].min_args && argc <= loadgen_commands[i].max_args)
+			return loadgen_commands[i].run(&lg, argc, argv);
 	fprintf(stderr, "kfleet-loadgen: bad command or arguments '%s': see --help\n", command);
 	return LOADGEN_EXIT_USAGE;
 }
