@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <getopt.h>
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -421,6 +424,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "kfleet-agent: --config FILE is required: see 'kfleet-agent --help'\n");
 		return AGENT_EXIT_USAGE;
 	}
+#if defined(HAVE_MALLOC_H) && defined(M_ARENA_MAX)
+	/* librdkafka runs a thread per broker and glibc gives each its own malloc arena,
+	 * which keeps what it frees: one arena cuts the peak RSS of a 10,000-partition cycle
+	 * from 33 to 26 MiB at no measurable cost in time (doc/benchmarks.md). */
+	mallopt(M_ARENA_MAX, 1);
+#endif
 	status = agent_open(&agent, path);
 	if (status != 0)
 		return status;
