@@ -26,7 +26,7 @@
 
 struct collector {
 	char *cluster;
-	rd_kafka_t *admin;          /* metadata and admin requests */
+	rd_kafka_t *admin;          /* metadata and admin requests (a consumer: see collector_new) */
 	rd_kafka_t *watermarks;     /* ListOffsets, read_uncommitted: the true high watermark */
 	struct kclient_setting *settings;  /* a copy, for the quota collector's own connection */
 	size_t setting_count;
@@ -109,6 +109,15 @@ struct collector *
 collector_new(const char *cluster, const struct kclient_setting *settings, size_t count,
               char **err)
 {
+	/* The admin client is a consumer with a group of its own, never joined: librdkafka
+	 * 2.0.2 answers NOT_COORDINATOR to ListConsumerGroupOffsets by asking the handle's
+	 * consumer group to find its coordinator again, and without one dereferences NULL
+	 * (rd_kafka_handle_OffsetFetch -> rd_kafka_cgrp_op): a crash whenever a group
+	 * coordinator moves, e.g. a broker restarts. */
+	static const struct kclient_setting admin_settings[] = {
+		{ "group.id", "kfleet-agent-admin" },
+		{ "enable.auto.commit", "false" },
+	};
 	static const struct kclient_setting watermark_settings[] = {
 		{ "isolation.level", "read_uncommitted" },
 		{ "enable.auto.commit", "false" },
@@ -135,7 +144,8 @@ collector_new(const char *cluster, const struct kclient_setting *settings, size_
 		*err = strdup("out of memory");
 		return NULL;
 	}
-	c->admin = collector_client(RD_KAFKA_PRODUCER, settings, count, NULL, 0, err);
+	c->admin = collector_client(RD_KAFKA_CONSUMER, settings, count, admin_settings,
+	                            sizeof admin_settings / sizeof admin_settings[0], err);
 	if (c->admin != NULL)
 		c->watermarks = collector_client(RD_KAFKA_CONSUMER, settings, count, watermark_settings,
 		                                 sizeof watermark_settings / sizeof watermark_settings[0],
@@ -156,8 +166,10 @@ collector_free(struct collector *c)
 		rd_kafka_consumer_close(c->watermarks);
 		rd_kafka_destroy(c->watermarks);
 	}
-	if (c->admin != NULL)
+	if (c->admin != NULL) {
+		rd_kafka_consumer_close(c->admin);
 		rd_kafka_destroy(c->admin);
+	}
 	for (size_t i = 0; i < c->setting_count; i++) {
 		free((char *)c->settings[i].key);
 		free((char *)c->settings[i].value);
