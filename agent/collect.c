@@ -27,9 +27,8 @@
 
 struct collector {
 	char *cluster;
-	rd_kafka_t *admin;          /* metadata and admin requests */
+	rd_kafka_t *admin;          /* metadata and admin requests (a consumer: see collector_new) */
 	rd_kafka_t *watermarks;     /* ListOffsets, read_uncommitted: the true high watermark */
-	rd_kafka_queue_t *queue;    /* admin results */
 	struct kclient_setting *settings;  /* a copy, for the quota collector's own connection */
 	size_t setting_count;
 	char *quotas_unsupported;   /* why quotas cannot be collected with these settings */
@@ -40,6 +39,9 @@ struct cycle {
 	struct collector *collector;
 	struct collect_result *result;
 	struct arena *arena;
+	/* Admin results: a queue of the cycle's own, so that the late answers of a cycle that
+	 * gave up waiting are dropped with it instead of being read as the next cycle's. */
+	rd_kafka_queue_t *queue;
 	int timeout_ms;
 	int64_t deadline_ms;
 	const struct rd_kafka_metadata *metadata;
@@ -109,6 +111,15 @@ struct collector *
 collector_new(const char *cluster, const struct kclient_setting *settings, size_t count,
               char **err)
 {
+	/* The admin client is a consumer with a group of its own, never joined: librdkafka
+	 * 2.0.2 answers NOT_COORDINATOR to ListConsumerGroupOffsets by asking the handle's
+	 * consumer group to find its coordinator again, and without one dereferences NULL
+	 * (rd_kafka_handle_OffsetFetch -> rd_kafka_cgrp_op): a crash whenever a group
+	 * coordinator moves, e.g. a broker restarts. */
+	static const struct kclient_setting admin_settings[] = {
+		{ "group.id", "kfleet-agent-admin" },
+		{ "enable.auto.commit", "false" },
+	};
 	static const struct kclient_setting watermark_settings[] = {
 		{ "isolation.level", "read_uncommitted" },
 		{ "enable.auto.commit", "false" },
@@ -135,7 +146,8 @@ collector_new(const char *cluster, const struct kclient_setting *settings, size_
 		*err = strdup("out of memory");
 		return NULL;
 	}
-	c->admin = collector_client(RD_KAFKA_PRODUCER, settings, count, NULL, 0, err);
+	c->admin = collector_client(RD_KAFKA_CONSUMER, settings, count, admin_settings,
+	                            sizeof admin_settings / sizeof admin_settings[0], err);
 	if (c->admin != NULL)
 		c->watermarks = collector_client(RD_KAFKA_CONSUMER, settings, count, watermark_settings,
 		                                 sizeof watermark_settings / sizeof watermark_settings[0],
@@ -144,7 +156,6 @@ collector_new(const char *cluster, const struct kclient_setting *settings, size_
 		collector_free(c);
 		return NULL;
 	}
-	c->queue = rd_kafka_queue_new(c->admin);
 	return c;
 }
 
@@ -153,14 +164,14 @@ collector_free(struct collector *c)
 {
 	if (c == NULL)
 		return;
-	if (c->queue != NULL)
-		rd_kafka_queue_destroy(c->queue);
 	if (c->watermarks != NULL) {
 		rd_kafka_consumer_close(c->watermarks);
 		rd_kafka_destroy(c->watermarks);
 	}
-	if (c->admin != NULL)
+	if (c->admin != NULL) {
+		rd_kafka_consumer_close(c->admin);
 		rd_kafka_destroy(c->admin);
+	}
 	for (size_t i = 0; i < c->setting_count; i++) {
 		free((char *)c->settings[i].key);
 		free((char *)c->settings[i].value);
@@ -328,6 +339,20 @@ collect_leader_count(struct cycle *cycle, const rd_kafka_topic_partition_list_t 
 	return count;
 }
 
+/* Ask for metadata through the watermarks client: ListOffsets goes to the leaders it
+ * knows, and it learns of new ones (a leader moved, a broker restarted with new leader
+ * epochs) only from a metadata answer of its own, not from the admin client's. */
+static void
+collect_refresh_leaders(struct cycle *cycle)
+{
+	const struct rd_kafka_metadata *metadata = NULL;
+
+	cycle->result->requests.metadata++;
+	if (rd_kafka_metadata(cycle->collector->watermarks, 1, NULL, &metadata,
+	                      cycle->timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR)
+		rd_kafka_metadata_destroy(metadata);
+}
+
 /* Low (BEGINNING) or high (END) watermarks of every partition with a leader, in one
  * ListOffsets request per leader; partitions that answer with an error are asked again. */
 static void
@@ -346,8 +371,10 @@ collect_watermarks(struct cycle *cycle, int64_t which)
 		rd_kafka_topic_partition_list_t *again = rd_kafka_topic_partition_list_new(8);
 		rd_kafka_resp_err_t err;
 
-		if (attempt > 0)
+		if (attempt > 0) {
 			usleep(200 * 1000);
+			collect_refresh_leaders(cycle);
+		}
 		rd_kafka_topic_partition_list_sort(list, NULL, NULL);
 		cycle->result->requests.list_offsets += collect_leader_count(cycle, list);
 		err = rd_kafka_offsets_for_times(cycle->collector->watermarks, list, cycle->timeout_ms);
@@ -399,7 +426,7 @@ collect_configs_request(struct cycle *cycle)
 			resources[i] = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC,
 			                                           cycle->topics[start + i].name);
 		rd_kafka_DescribeConfigs(cycle->collector->admin, resources, n, options,
-		                         cycle->collector->queue);
+		                         cycle->queue);
 		rd_kafka_ConfigResource_destroy_array(resources, n);
 		rd_kafka_AdminOptions_destroy(options);
 		requests++;
@@ -508,7 +535,7 @@ collect_acls_request(struct cycle *cycle)
 		RD_KAFKA_ACL_OPERATION_ANY, RD_KAFKA_ACL_PERMISSION_TYPE_ANY, errstr, sizeof errstr);
 	rd_kafka_AdminOptions_t *options = collect_options(cycle, RD_KAFKA_ADMIN_OP_DESCRIBEACLS);
 
-	rd_kafka_DescribeAcls(cycle->collector->admin, any, options, cycle->collector->queue);
+	rd_kafka_DescribeAcls(cycle->collector->admin, any, options, cycle->queue);
 	rd_kafka_AclBinding_destroy(any);
 	rd_kafka_AdminOptions_destroy(options);
 	cycle->result->requests.describe_acls++;
@@ -558,7 +585,7 @@ collect_list_groups_request(struct cycle *cycle)
 	rd_kafka_AdminOptions_t *options =
 		collect_options(cycle, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
 
-	rd_kafka_ListConsumerGroups(cycle->collector->admin, options, cycle->collector->queue);
+	rd_kafka_ListConsumerGroups(cycle->collector->admin, options, cycle->queue);
 	rd_kafka_AdminOptions_destroy(options);
 	cycle->result->requests.list_groups++;
 }
@@ -613,7 +640,7 @@ collect_describe_groups_request(struct cycle *cycle)
 		for (size_t i = 0; i < n; i++)
 			names[i] = cycle->groups[start + i].name;
 		rd_kafka_DescribeConsumerGroups(cycle->collector->admin, names, n, options,
-		                                cycle->collector->queue);
+		                                cycle->queue);
 		rd_kafka_AdminOptions_destroy(options);
 		requests++;
 	}
@@ -701,7 +728,7 @@ collect_group_offsets_request(struct cycle *cycle, size_t index)
 		collect_options(cycle, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
 
 	rd_kafka_ListConsumerGroupOffsets(cycle->collector->admin, &request, 1, options,
-	                                  cycle->collector->queue);
+	                                  cycle->queue);
 	rd_kafka_ListConsumerGroupOffsets_destroy(request);
 	rd_kafka_AdminOptions_destroy(options);
 	cycle->result->requests.list_group_offsets++;
@@ -806,9 +833,8 @@ collect_serve_one(struct cycle *cycle)
 	int64_t left = cycle->deadline_ms - collect_now_ms();
 	rd_kafka_event_t *ev;
 
-	if (left <= 0)
-		return -1;
-	ev = rd_kafka_queue_poll(cycle->collector->queue, (int)left);
+	/* Past the deadline, still take what has already come. */
+	ev = rd_kafka_queue_poll(cycle->queue, left > 0 ? (int)left : 0);
 	if (ev == NULL)
 		return -1;
 	for (size_t i = 0; i < sizeof collect_handlers / sizeof collect_handlers[0]; i++)
@@ -885,6 +911,7 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 	result->snapshot.controller_id = rd_kafka_controllerid(c->admin, 0);
 	collect_brokers(&cycle);
 	collect_topics(&cycle);
+	cycle.queue = rd_kafka_queue_new(c->admin);
 
 	/* Configs, ACLs and the group list travel while the watermarks and quotas are read. */
 	pending = collect_configs_request(&cycle);
@@ -903,6 +930,7 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 	rd_kafka_metadata_destroy(cycle.metadata);
 	result->snapshot.collected_at_ms = started;
 	result->snapshot.cycle_duration_ms = collect_now_ms() - started;
+	rd_kafka_queue_destroy(cycle.queue);
 	*out = result;
 	return 0;
 }

@@ -6,6 +6,7 @@
 # with SIGHUP (reload) and SIGTERM (clean stop, catalog intact).
 set -u
 . "$KFLEET_SRCDIR/tests/lib/tap.sh"
+. "$KFLEET_SRCDIR/tests/lib/agent.sh"
 agent=$KFLEET_BUILDDIR/kfleet-agent
 kfleet=$KFLEET_BUILDDIR/kfleet
 loadgen() { "$KFLEET_BUILDDIR/kfleet-loadgen" -b "$KAFKA_BOOTSTRAP" "$@" >/dev/null; }
@@ -152,17 +153,7 @@ if wait_for 20 sh -c "[ -n \"\$(sqlite3 '$KFLEET_CATALOG' \"SELECT generation FR
 else
 	tap_not_ok "SIGHUP reloads the configuration" "$(tail -n 5 "$work/loop.log")"
 fi
-kill -TERM "$agent_pid"
-stopped=no
-for _ in $(seq 1 100); do
-	kill -0 "$agent_pid" 2>/dev/null || { stopped=yes; break; }
-	sleep 0.1
-done
-if [ "$stopped" = yes ] && wait "$agent_pid"; then
-	tap_ok "SIGTERM stops the agent with status 0 within 10 s"
-else
-	tap_not_ok "SIGTERM stops the agent with status 0 within 10 s" "$(tail -n 5 "$work/loop.log")"
-fi
+agent_stop_check "$agent_pid" 10 "$work/loop.log"
 agent_pid=""
 tap_run "the catalog is intact" 0 '^ok$' sqlite3 "$KFLEET_CATALOG" 'PRAGMA integrity_check'
 tap_done

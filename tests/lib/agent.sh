@@ -1,0 +1,17 @@
+# Helpers for shell tests of a running kfleet-agent. Source it after tests/lib/tap.sh.
+
+# agent_stop_check PID SECONDS LOG: SIGTERM the agent PID; one TAP check that it exits
+# with status 0 within SECONDS (on failure, the end of its LOG is shown).
+agent_stop_check() {
+	local pid=$1 seconds=$2 log=$3 stopped=no
+	kill -TERM "$pid"
+	for _ in $(seq 1 $((seconds * 10))); do
+		kill -0 "$pid" 2>/dev/null || { stopped=yes; break; }
+		sleep 0.1
+	done
+	if [ "$stopped" = yes ] && wait "$pid"; then
+		tap_ok "SIGTERM stops the agent with status 0 within $seconds s"
+	else
+		tap_not_ok "SIGTERM stops the agent with status 0 within $seconds s" "$(tail -n 5 "$log")"
+	fi
+}
