@@ -24,6 +24,7 @@
 #define COLLECT_DESCRIBE_BATCH 100     /* groups per DescribeConsumerGroups request */
 #define COLLECT_GROUPS_IN_FLIGHT 64    /* ListConsumerGroupOffsets requests at once */
 #define COLLECT_WATERMARK_TRIES 5      /* new leaders answer NOT_LEADER for a moment */
+#define COLLECT_MAX_SILENT 64          /* silent leaders remembered in a cycle */
 
 struct collector {
 	char *cluster;
@@ -46,6 +47,8 @@ struct cycle {
 	int64_t deadline_ms;
 	const struct rd_kafka_metadata *metadata;
 	struct snapshot_broker *brokers;
+	int32_t silent_leaders[COLLECT_MAX_SILENT];  /* leaders that did not answer ListOffsets */
+	size_t silent_leader_count;
 	struct snapshot_topic *topics;      /* sorted by name */
 	struct snapshot_group *groups;      /* sorted by name */
 	size_t group_count;
@@ -319,29 +322,8 @@ collect_find_partition(struct cycle *cycle, const char *topic, int32_t partition
 
 /* ---------------------------------------------------------------- watermarks */
 
-/* How many distinct leaders LIST's partitions have: the ListOffsets requests it costs. */
-static int
-collect_leader_count(struct cycle *cycle, const rd_kafka_topic_partition_list_t *list)
-{
-	int32_t leaders[256];
-	int count = 0;
-
-	for (int i = 0; i < list->cnt; i++) {
-		struct snapshot_partition *p =
-			collect_find_partition(cycle, list->elems[i].topic, list->elems[i].partition);
-		int seen = 0;
-
-		for (int j = 0; p != NULL && j < count && !seen; j++)
-			seen = leaders[j] == p->leader_id;
-		if (p != NULL && !seen && count < 256)
-			leaders[count++] = p->leader_id;
-	}
-	return count;
-}
-
-/* Ask for metadata through the watermarks client: ListOffsets goes to the leaders it
- * knows, and it learns of new ones (a leader moved, a broker restarted with new leader
- * epochs) only from a metadata answer of its own, not from the admin client's. */
+/* Make the watermark client learn the partitions' current leaders (it learns them only
+ * from its own metadata requests, e.g. not after a whole cluster restarted). */
 static void
 collect_refresh_leaders(struct cycle *cycle)
 {
@@ -353,53 +335,101 @@ collect_refresh_leaders(struct cycle *cycle)
 		rd_kafka_metadata_destroy(metadata);
 }
 
-/* Low (BEGINNING) or high (END) watermarks of every partition with a leader, in one
- * ListOffsets request per leader; partitions that answer with an error are asked again. */
+/* Ask LEADER's partitions in LIST for their WHICH watermark in one ListOffsets request;
+ * record the answers, and add the partitions that answered with an error to AGAIN.
+ * Returns 0, or -1 when the request itself failed (the leader did not answer): then
+ * none of its partitions is asked again this cycle, so a dead broker costs one timeout. */
+static int
+collect_leader_watermarks(struct cycle *cycle, rd_kafka_topic_partition_list_t *list,
+                          int64_t which, rd_kafka_topic_partition_list_t *again,
+                          const char **last_error)
+{
+	rd_kafka_resp_err_t err;
+
+	rd_kafka_topic_partition_list_sort(list, NULL, NULL);
+	cycle->result->requests.list_offsets++;
+	err = rd_kafka_offsets_for_times(cycle->collector->watermarks, list, cycle->timeout_ms);
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		*last_error = rd_kafka_err2str(err);
+		return -1;
+	}
+	for (int i = 0; i < list->cnt; i++) {
+		const rd_kafka_topic_partition_t *tp = &list->elems[i];
+		struct snapshot_partition *p = collect_find_partition(cycle, tp->topic, tp->partition);
+
+		if (tp->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			*last_error = rd_kafka_err2str(tp->err);
+			rd_kafka_topic_partition_list_add(again, tp->topic, tp->partition)->offset = which;
+		} else if (p != NULL && which == RD_KAFKA_OFFSET_END) {
+			p->high_watermark = tp->offset;
+		} else if (p != NULL) {
+			p->low_watermark = tp->offset;
+		}
+	}
+	return 0;
+}
+
+/* Low (BEGINNING) or high (END) watermarks of every partition with a leader: one
+ * ListOffsets request per leader (librdkafka fails a whole offsets_for_times call when
+ * one leader does not answer, so each leader gets its own call: a dead broker costs its
+ * own partitions only). Partitions that answer with an error (a new leader not yet
+ * acting as one) are asked again after a metadata refresh. */
 static void
 collect_watermarks(struct cycle *cycle, int64_t which)
 {
-	rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(64);
+	rd_kafka_topic_partition_list_t *pending = rd_kafka_topic_partition_list_new(64);
 	const char *last_error = NULL;
+	int failed_leaders = 0;
 
 	for (size_t t = 0; t < cycle->result->snapshot.topic_count; t++)
 		for (size_t p = 0; p < cycle->topics[t].partition_count; p++)
 			if (cycle->topics[t].partitions[p].leader_id >= 0)
-				rd_kafka_topic_partition_list_add(list, cycle->topics[t].name,
+				rd_kafka_topic_partition_list_add(pending, cycle->topics[t].name,
 				                                  cycle->topics[t].partitions[p].partition)
 					->offset = which;
-	for (int attempt = 0; attempt < COLLECT_WATERMARK_TRIES && list->cnt > 0; attempt++) {
+	for (int attempt = 0; attempt < COLLECT_WATERMARK_TRIES && pending->cnt > 0; attempt++) {
 		rd_kafka_topic_partition_list_t *again = rd_kafka_topic_partition_list_new(8);
-		rd_kafka_resp_err_t err;
 
 		if (attempt > 0) {
 			usleep(200 * 1000);
 			collect_refresh_leaders(cycle);
 		}
-		rd_kafka_topic_partition_list_sort(list, NULL, NULL);
-		cycle->result->requests.list_offsets += collect_leader_count(cycle, list);
-		err = rd_kafka_offsets_for_times(cycle->collector->watermarks, list, cycle->timeout_ms);
-		for (int i = 0; i < list->cnt; i++) {
-			const rd_kafka_topic_partition_t *tp = &list->elems[i];
-			struct snapshot_partition *p = collect_find_partition(cycle, tp->topic, tp->partition);
+		/* Split by leader, as the cycle's metadata saw them. */
+		while (pending->cnt > 0) {
+			rd_kafka_topic_partition_list_t *mine = rd_kafka_topic_partition_list_new(64);
+			rd_kafka_topic_partition_list_t *rest = rd_kafka_topic_partition_list_new(64);
+			struct snapshot_partition *first =
+				collect_find_partition(cycle, pending->elems[0].topic,
+				                       pending->elems[0].partition);
+			int32_t leader = first != NULL ? first->leader_id : -1;
 
-			if (err == RD_KAFKA_RESP_ERR_NO_ERROR && tp->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-				if (p != NULL && which == RD_KAFKA_OFFSET_END)
-					p->high_watermark = tp->offset;
-				else if (p != NULL)
-					p->low_watermark = tp->offset;
-			} else {
-				last_error = rd_kafka_err2str(err != RD_KAFKA_RESP_ERR_NO_ERROR ? err : tp->err);
-				rd_kafka_topic_partition_list_add(again, tp->topic, tp->partition)->offset = which;
+			for (int i = 0; i < pending->cnt; i++) {
+				const rd_kafka_topic_partition_t *tp = &pending->elems[i];
+				struct snapshot_partition *p =
+					collect_find_partition(cycle, tp->topic, tp->partition);
+
+				rd_kafka_topic_partition_list_add(
+					(p != NULL ? p->leader_id : -1) == leader ? mine : rest,
+					tp->topic, tp->partition)->offset = which;
 			}
+			if (collect_leader_watermarks(cycle, mine, which, again, &last_error) < 0) {
+				failed_leaders++;
+				if (cycle->silent_leader_count < COLLECT_MAX_SILENT)
+					cycle->silent_leaders[cycle->silent_leader_count++] = leader;
+			}
+			rd_kafka_topic_partition_list_destroy(mine);
+			rd_kafka_topic_partition_list_destroy(pending);
+			pending = rest;
 		}
-		rd_kafka_topic_partition_list_destroy(list);
-		list = again;
+		rd_kafka_topic_partition_list_destroy(pending);
+		pending = again;
 	}
-	if (list->cnt > 0)
-		fprintf(stderr, "kfleet-agent: %s: %s watermarks of %d partitions unknown: %s\n",
-		        cycle->collector->cluster, which == RD_KAFKA_OFFSET_END ? "high" : "low",
-		        list->cnt, last_error);
-	rd_kafka_topic_partition_list_destroy(list);
+	if (pending->cnt > 0 || failed_leaders > 0)
+		fprintf(stderr, "kfleet-agent: %s: some %s watermarks unknown (%d partitions still "
+		        "refused, %d leaders did not answer): %s\n", cycle->collector->cluster,
+		        which == RD_KAFKA_OFFSET_END ? "high" : "low", pending->cnt, failed_leaders,
+		        last_error);
+	rd_kafka_topic_partition_list_destroy(pending);
 }
 
 /* ---------------------------------------------------------------- configs and ACLs */
@@ -441,7 +471,7 @@ collect_configs_request(struct cycle *cycle)
 		snprintf(id, sizeof id, "%d", (int)cycle->brokers[b].node_id);
 		resource = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_BROKER, id);
 		rd_kafka_DescribeConfigs(cycle->collector->admin, &resource, 1, options,
-		                         cycle->collector->queue);
+		                         cycle->queue);
 		rd_kafka_ConfigResource_destroy(resource);
 		rd_kafka_AdminOptions_destroy(options);
 		requests++;
@@ -590,6 +620,29 @@ collect_list_groups_request(struct cycle *cycle)
 	cycle->result->requests.list_groups++;
 }
 
+/* Whether every partition of __consumer_offsets is led by a broker of this cycle's
+ * metadata that answered its ListOffsets request: those leaders are the group
+ * coordinators, so a listing they all answered is whole even if another broker (one
+ * librdkafka still remembers) did not. */
+static bool
+collect_coordinators_known(struct cycle *cycle)
+{
+	const struct snapshot_topic *offsets = collect_find_topic(cycle, "__consumer_offsets");
+
+	for (size_t p = 0; offsets != NULL && p < offsets->partition_count; p++) {
+		int32_t leader = offsets->partitions[p].leader_id;
+		bool known = false;
+
+		for (size_t b = 0; b < cycle->result->snapshot.broker_count && !known; b++)
+			known = cycle->brokers[b].node_id == leader;
+		for (size_t i = 0; i < cycle->silent_leader_count && known; i++)
+			known = cycle->silent_leaders[i] != leader;
+		if (!known)
+			return false;
+	}
+	return true;
+}
+
 static void
 collect_list_groups_result(struct cycle *cycle, rd_kafka_event_t *ev)
 {
@@ -602,13 +655,18 @@ collect_list_groups_result(struct cycle *cycle, rd_kafka_event_t *ev)
 		collect_section_error(cycle, SNAPSHOT_GROUPS, "%s", rd_kafka_event_error_string(ev));
 		return;
 	}
-	/* A broker that did not answer makes the list incomplete: say so. */
+	/* A broker that did not answer makes the list incomplete, unless it coordinates no
+	 * group: librdkafka 2.0.2 asks every broker it ever knew, a dead one too. */
 	errors = rd_kafka_ListConsumerGroups_result_errors(result, &error_count);
-	if (error_count > 0) {
+	if (error_count > 0 && !collect_coordinators_known(cycle)) {
 		collect_section_error(cycle, SNAPSHOT_GROUPS, "listing groups: %s",
 		                      rd_kafka_error_string(errors[0]));
 		return;
 	}
+	if (error_count > 0)
+		fprintf(stderr, "kfleet-agent: %s: listing groups: %zu broker(s) did not answer, "
+		        "none of them a group coordinator: %s\n", cycle->collector->cluster,
+		        error_count, rd_kafka_error_string(errors[0]));
 	listings = rd_kafka_ListConsumerGroups_result_valid(result, &count);
 	cycle->groups = arena_array(cycle->arena, count, sizeof *cycle->groups);
 	for (size_t i = 0; i < count; i++)

@@ -8,10 +8,9 @@ tap_ok() {
 	echo "ok $tap_count - $1"
 }
 
-# A NAME ending in "# TODO reason" is a known failure: reported, not counted.
 tap_not_ok() {
 	tap_count=$((tap_count + 1))
-	case "$1" in *"# TODO"*) ;; *) tap_failed=$((tap_failed + 1)) ;; esac
+	tap_failed=$((tap_failed + 1))
 	echo "not ok $tap_count - $1"
 	shift
 	for line in "$@"; do echo "# $line"; done
