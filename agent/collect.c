@@ -28,8 +28,10 @@
 
 struct collector {
 	char *cluster;
-	rd_kafka_t *admin;          /* metadata and admin requests (a consumer: see collector_new) */
-	rd_kafka_t *watermarks;     /* ListOffsets, read_uncommitted: the true high watermark */
+	rd_kafka_t *admin;          /* metadata, admin requests and ListOffsets: one client and so
+	                             * one metadata cache, which the cycle's metadata request
+	                             * keeps current for ListOffsets (a consumer: see
+	                             * collector_new) */
 	struct kclient_setting *settings;  /* a copy, for the quota collector's own connection */
 	size_t setting_count;
 	char *quotas_unsupported;   /* why quotas cannot be collected with these settings */
@@ -114,18 +116,16 @@ struct collector *
 collector_new(const char *cluster, const struct kclient_setting *settings, size_t count,
               char **err)
 {
-	/* The admin client is a consumer with a group of its own, never joined: librdkafka
-	 * 2.0.2 answers NOT_COORDINATOR to ListConsumerGroupOffsets by asking the handle's
-	 * consumer group to find its coordinator again, and without one dereferences NULL
+	/* The client is a consumer with a group of its own, never joined: librdkafka 2.0.2
+	 * answers NOT_COORDINATOR to ListConsumerGroupOffsets by asking the handle's consumer
+	 * group to find its coordinator again, and without one dereferences NULL
 	 * (rd_kafka_handle_OffsetFetch -> rd_kafka_cgrp_op): a crash whenever a group
-	 * coordinator moves, e.g. a broker restarts. */
+	 * coordinator moves, e.g. a broker restarts. read_uncommitted: ListOffsets gives the
+	 * true high watermark, not the last stable offset. */
 	static const struct kclient_setting admin_settings[] = {
 		{ "group.id", "kfleet-agent-admin" },
 		{ "enable.auto.commit", "false" },
-	};
-	static const struct kclient_setting watermark_settings[] = {
 		{ "isolation.level", "read_uncommitted" },
-		{ "enable.auto.commit", "false" },
 	};
 	struct collector *c = calloc(1, sizeof *c);
 	bool copied;
@@ -151,11 +151,7 @@ collector_new(const char *cluster, const struct kclient_setting *settings, size_
 	}
 	c->admin = collector_client(RD_KAFKA_CONSUMER, settings, count, admin_settings,
 	                            sizeof admin_settings / sizeof admin_settings[0], err);
-	if (c->admin != NULL)
-		c->watermarks = collector_client(RD_KAFKA_CONSUMER, settings, count, watermark_settings,
-		                                 sizeof watermark_settings / sizeof watermark_settings[0],
-		                                 err);
-	if (c->admin == NULL || c->watermarks == NULL) {
+	if (c->admin == NULL) {
 		collector_free(c);
 		return NULL;
 	}
@@ -167,10 +163,6 @@ collector_free(struct collector *c)
 {
 	if (c == NULL)
 		return;
-	if (c->watermarks != NULL) {
-		rd_kafka_consumer_close(c->watermarks);
-		rd_kafka_destroy(c->watermarks);
-	}
 	if (c->admin != NULL) {
 		rd_kafka_consumer_close(c->admin);
 		rd_kafka_destroy(c->admin);
@@ -322,15 +314,14 @@ collect_find_partition(struct cycle *cycle, const char *topic, int32_t partition
 
 /* ---------------------------------------------------------------- watermarks */
 
-/* Make the watermark client learn the partitions' current leaders (it learns them only
- * from its own metadata requests, e.g. not after a whole cluster restarted). */
+/* Learn the partitions' current leaders again before asking refused partitions anew. */
 static void
 collect_refresh_leaders(struct cycle *cycle)
 {
 	const struct rd_kafka_metadata *metadata = NULL;
 
 	cycle->result->requests.metadata++;
-	if (rd_kafka_metadata(cycle->collector->watermarks, 1, NULL, &metadata,
+	if (rd_kafka_metadata(cycle->collector->admin, 1, NULL, &metadata,
 	                      cycle->timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR)
 		rd_kafka_metadata_destroy(metadata);
 }
@@ -348,7 +339,7 @@ collect_leader_watermarks(struct cycle *cycle, rd_kafka_topic_partition_list_t *
 
 	rd_kafka_topic_partition_list_sort(list, NULL, NULL);
 	cycle->result->requests.list_offsets++;
-	err = rd_kafka_offsets_for_times(cycle->collector->watermarks, list, cycle->timeout_ms);
+	err = rd_kafka_offsets_for_times(cycle->collector->admin, list, cycle->timeout_ms);
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		*last_error = rd_kafka_err2str(err);
 		return -1;
