@@ -338,31 +338,35 @@ sasl_settings(struct kclient_setting *settings, const char *mechanism, const cha
 	settings[4] = (struct kclient_setting){ "sasl.password", password };
 }
 
-/* SASL: ApiVersions, SaslHandshake, SaslAuthenticate (once for PLAIN, twice for SCRAM),
- * DescribeClientQuotas. */
+/* The SASL mechanisms this client speaks, the harness's user for each, and the requests
+ * a describe takes: ApiVersions, SaslHandshake, SaslAuthenticate (once for PLAIN, twice
+ * for SCRAM), DescribeClientQuotas. */
+static const struct {
+	const char *mechanism;
+	const char *user_env, *password_env;
+	int requests;
+} sasl_cases[] = {
+	{ .mechanism = "PLAIN", .user_env = "KAFKA_SASL_USER",
+	  .password_env = "KAFKA_SASL_PASSWORD", .requests = 4 },
+	{ .mechanism = "SCRAM-SHA-256", .user_env = "KAFKA_SCRAM_USER",
+	  .password_env = "KAFKA_SCRAM_PASSWORD", .requests = 5 },
+	{ .mechanism = "SCRAM-SHA-512", .user_env = "KAFKA_SCRAM_USER",
+	  .password_env = "KAFKA_SCRAM_PASSWORD", .requests = 5 },
+};
+#define SASL_CASE_COUNT (sizeof sasl_cases / sizeof sasl_cases[0])
+
+/* SASL over SASL_PLAINTEXT, each mechanism. */
 static void
 test_sasl(void **state)
 {
-	static const struct {
-		const char *mechanism;
-		const char *user_env, *password_env;
-		int requests;
-	} cases[] = {
-		{ .mechanism = "PLAIN", .user_env = "KAFKA_SASL_USER",
-		  .password_env = "KAFKA_SASL_PASSWORD", .requests = 4 },
-		{ .mechanism = "SCRAM-SHA-256", .user_env = "KAFKA_SCRAM_USER",
-		  .password_env = "KAFKA_SCRAM_PASSWORD", .requests = 5 },
-		{ .mechanism = "SCRAM-SHA-512", .user_env = "KAFKA_SCRAM_USER",
-		  .password_env = "KAFKA_SCRAM_PASSWORD", .requests = 5 },
-	};
-
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (size_t i = 0; i < SASL_CASE_COUNT; i++) {
 		struct kclient_setting settings[5];
 
-		sasl_settings(settings, cases[i].mechanism, env_required(cases[i].user_env),
-		              env_required(cases[i].password_env));
-		assert_int_equal(describe_expected(settings, 5, cases[i].mechanism), cases[i].requests);
+		sasl_settings(settings, sasl_cases[i].mechanism, env_required(sasl_cases[i].user_env),
+		              env_required(sasl_cases[i].password_env));
+		assert_int_equal(describe_expected(settings, 5, sasl_cases[i].mechanism),
+		                 sasl_cases[i].requests);
 	}
 }
 
@@ -411,30 +415,17 @@ test_ssl(void **state)
 static void
 test_sasl_ssl(void **state)
 {
-	static const struct {
-		const char *mechanism;
-		const char *user_env, *password_env;
-		int requests;
-	} cases[] = {
-		{ .mechanism = "PLAIN", .user_env = "KAFKA_SASL_USER",
-		  .password_env = "KAFKA_SASL_PASSWORD", .requests = 4 },
-		{ .mechanism = "SCRAM-SHA-256", .user_env = "KAFKA_SCRAM_USER",
-		  .password_env = "KAFKA_SCRAM_PASSWORD", .requests = 5 },
-		{ .mechanism = "SCRAM-SHA-512", .user_env = "KAFKA_SCRAM_USER",
-		  .password_env = "KAFKA_SCRAM_PASSWORD", .requests = 5 },
-	};
-
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (size_t i = 0; i < SASL_CASE_COUNT; i++) {
 		struct kclient_setting settings[8];
 		char label[64];
 		size_t n = tls_settings(settings, env_required("KAFKA_SASL_SSL_BOOTSTRAP"), "SASL_SSL",
-		                        env_required("KAFKA_SSL_CA"), cases[i].mechanism,
-		                        env_required(cases[i].user_env),
-		                        env_required(cases[i].password_env));
+		                        env_required("KAFKA_SSL_CA"), sasl_cases[i].mechanism,
+		                        env_required(sasl_cases[i].user_env),
+		                        env_required(sasl_cases[i].password_env));
 
-		snprintf(label, sizeof label, "SASL_SSL %s", cases[i].mechanism);
-		assert_int_equal(describe_expected(settings, n, label), cases[i].requests);
+		snprintf(label, sizeof label, "SASL_SSL %s", sasl_cases[i].mechanism);
+		assert_int_equal(describe_expected(settings, n, label), sasl_cases[i].requests);
 	}
 }
 
