@@ -50,6 +50,8 @@ struct cycle {
 	const struct rd_kafka_metadata *metadata;
 	struct snapshot_broker *brokers;
 	int32_t silent_leaders[COLLECT_MAX_SILENT];  /* leaders that did not answer ListOffsets */
+	size_t brokers_described;           /* brokers whose configs came back */
+	size_t brokers_with_authorizer;     /* ...of which with an authorizer.class.name */
 	size_t silent_leader_count;
 	struct snapshot_topic *topics;      /* sorted by name */
 	struct snapshot_group *groups;      /* sorted by name */
@@ -471,9 +473,10 @@ collect_configs_request(struct cycle *cycle)
 	return requests;
 }
 
-/* A broker's rack from its configs; a broker that cannot say keeps none. */
+/* What a broker's configs tell that its metadata does not: its rack, and whether it has
+ * an authorizer. A broker that cannot say keeps no rack and counts for neither. */
 static void
-collect_broker_rack(struct cycle *cycle, const rd_kafka_ConfigResource_t *resource)
+collect_broker_configs_result(struct cycle *cycle, const rd_kafka_ConfigResource_t *resource)
 {
 	const rd_kafka_ConfigEntry_t **entries;
 	int32_t node_id = (int32_t)atoi(rd_kafka_ConfigResource_name(resource));
@@ -482,16 +485,29 @@ collect_broker_rack(struct cycle *cycle, const rd_kafka_ConfigResource_t *resour
 	if (rd_kafka_ConfigResource_error(resource) != RD_KAFKA_RESP_ERR_NO_ERROR)
 		return;
 	entries = rd_kafka_ConfigResource_configs(resource, &count);
-	for (size_t b = 0; b < cycle->result->snapshot.broker_count; b++) {
-		if (cycle->brokers[b].node_id != node_id)
-			continue;
-		for (size_t e = 0; e < count; e++) {
-			const char *value = rd_kafka_ConfigEntry_value(entries[e]);
+	cycle->brokers_described++;
+	for (size_t e = 0; e < count; e++) {
+		const char *name = rd_kafka_ConfigEntry_name(entries[e]);
+		const char *value = rd_kafka_ConfigEntry_value(entries[e]);
 
-			if (strcmp(rd_kafka_ConfigEntry_name(entries[e]), "broker.rack") == 0 &&
-			    value != NULL && value[0] != '\0')
+		if (value == NULL || value[0] == '\0')
+			continue;
+		if (strcmp(name, "authorizer.class.name") == 0)
+			cycle->brokers_with_authorizer++;
+		for (size_t b = 0; b < cycle->result->snapshot.broker_count; b++)
+			if (cycle->brokers[b].node_id == node_id && strcmp(name, "broker.rack") == 0)
 				cycle->brokers[b].rack = arena_strdup(cycle->arena, value);
-		}
+	}
+}
+
+/* librdkafka 2.0.2 drops DescribeAcls' error code, so SECURITY_DISABLED reads as "no
+ * ACLs": when every broker described says it has no authorizer, the section failed. */
+static void
+collect_check_authorizer(struct cycle *cycle)
+{
+	if (cycle->brokers_described > 0 && cycle->brokers_with_authorizer == 0) {
+		cycle->result->snapshot.acl_count = 0;
+		collect_section_error(cycle, SNAPSHOT_ACLS, "no authorizer is configured on the broker");
 	}
 }
 
@@ -516,7 +532,7 @@ collect_configs_result(struct cycle *cycle, rd_kafka_event_t *ev)
 		size_t entry_count;
 
 		if (rd_kafka_ConfigResource_type(resources[i]) == RD_KAFKA_RESOURCE_BROKER) {
-			collect_broker_rack(cycle, resources[i]);
+			collect_broker_configs_result(cycle, resources[i]);
 			continue;
 		}
 		t = collect_find_topic(cycle, rd_kafka_ConfigResource_name(resources[i]));
@@ -971,6 +987,7 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 	collect_watermarks(&cycle, RD_KAFKA_OFFSET_BEGINNING);
 	collect_quotas(&cycle);
 	collect_serve(&cycle, pending, SNAPSHOT_CONFIGS);
+	collect_check_authorizer(&cycle);
 	if (result->snapshot.section_errors[SNAPSHOT_GROUPS] == NULL)
 		collect_groups(&cycle);
 	result->snapshot.groups = cycle.groups;

@@ -1,7 +1,9 @@
 /* Integration test of agent/quotas against the real broker of tests/kafka/harness:
  * quotas set with Kafka's own kafka-configs come back from quotas_describe exactly, over
- * PLAINTEXT, SASL_PLAINTEXT with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512; a wrong password,
- * a denied user and an unsupported mechanism fail the way the agent expects.
+ * PLAINTEXT, SASL_PLAINTEXT with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512, SSL (with and
+ * without a client certificate) and SASL_SSL with the same mechanisms; a wrong password,
+ * a denied user, an unsupported mechanism, an untrusted CA and a host name the
+ * certificate does not name fail the way the agent expects.
  *
  * The tests share one fixture (the quotas set in setup, removed in teardown) and run
  * in order. Needs the harness's environment (tests/run-test or `harness run`). */
@@ -336,31 +338,183 @@ sasl_settings(struct kclient_setting *settings, const char *mechanism, const cha
 	settings[4] = (struct kclient_setting){ "sasl.password", password };
 }
 
-/* SASL: ApiVersions, SaslHandshake, SaslAuthenticate (once for PLAIN, twice for SCRAM),
- * DescribeClientQuotas. */
+/* The SASL mechanisms this client speaks, the harness's user for each, and the requests
+ * a describe takes: ApiVersions, SaslHandshake, SaslAuthenticate (once for PLAIN, twice
+ * for SCRAM), DescribeClientQuotas. */
+static const struct {
+	const char *mechanism;
+	const char *user_env, *password_env;
+	int requests;
+} sasl_cases[] = {
+	{ .mechanism = "PLAIN", .user_env = "KAFKA_SASL_USER",
+	  .password_env = "KAFKA_SASL_PASSWORD", .requests = 4 },
+	{ .mechanism = "SCRAM-SHA-256", .user_env = "KAFKA_SCRAM_USER",
+	  .password_env = "KAFKA_SCRAM_PASSWORD", .requests = 5 },
+	{ .mechanism = "SCRAM-SHA-512", .user_env = "KAFKA_SCRAM_USER",
+	  .password_env = "KAFKA_SCRAM_PASSWORD", .requests = 5 },
+};
+#define SASL_CASE_COUNT (sizeof sasl_cases / sizeof sasl_cases[0])
+
+/* SASL over SASL_PLAINTEXT, each mechanism. */
 static void
 test_sasl(void **state)
 {
+	(void)state;
+	for (size_t i = 0; i < SASL_CASE_COUNT; i++) {
+		struct kclient_setting settings[5];
+
+		sasl_settings(settings, sasl_cases[i].mechanism, env_required(sasl_cases[i].user_env),
+		              env_required(sasl_cases[i].password_env));
+		assert_int_equal(describe_expected(settings, 5, sasl_cases[i].mechanism),
+		                 sasl_cases[i].requests);
+	}
+}
+
+/* SETTINGS for TLS to BOOTSTRAP (a host:port list) with PROTOCOL, trusting CA; SASL
+ * credentials when MECHANISM is not NULL. Returns how many settings were set (at most
+ * 8). */
+static size_t
+tls_settings(struct kclient_setting *settings, const char *bootstrap, const char *protocol,
+             const char *ca, const char *mechanism, const char *user, const char *password)
+{
+	size_t n = 0;
+
+	settings[n++] = (struct kclient_setting){ "bootstrap.servers", bootstrap };
+	settings[n++] = (struct kclient_setting){ "security.protocol", protocol };
+	settings[n++] = (struct kclient_setting){ "ssl.ca.location", ca };
+	if (mechanism != NULL) {
+		settings[n++] = (struct kclient_setting){ "sasl.mechanism", mechanism };
+		settings[n++] = (struct kclient_setting){ "sasl.username", user };
+		settings[n++] = (struct kclient_setting){ "sasl.password", password };
+	}
+	return n;
+}
+
+/* SSL: the TLS handshake (the broker's certificate checked against KAFKA_SSL_CA, its
+ * host name too, librdkafka's default), then ApiVersions and DescribeClientQuotas; also
+ * with the client certificate the listener requests (mutual TLS). */
+static void
+test_ssl(void **state)
+{
+	struct kclient_setting settings[10];
+	size_t n;
+
+	(void)state;
+	n = tls_settings(settings, env_required("KAFKA_SSL_BOOTSTRAP"), "SSL",
+	                 env_required("KAFKA_SSL_CA"), NULL, NULL, NULL);
+	assert_int_equal(describe_expected(settings, n, "SSL"), 2);
+
+	settings[n++] = (struct kclient_setting){ "ssl.certificate.location",
+		                                  env_required("KAFKA_SSL_CLIENT_CERT") };
+	settings[n++] = (struct kclient_setting){ "ssl.key.location",
+		                                  env_required("KAFKA_SSL_CLIENT_KEY") };
+	assert_int_equal(describe_expected(settings, n, "SSL, client certificate"), 2);
+}
+
+/* SASL_SSL: the SASL exchange of test_sasl inside TLS. */
+static void
+test_sasl_ssl(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < SASL_CASE_COUNT; i++) {
+		struct kclient_setting settings[8];
+		char label[64];
+		size_t n = tls_settings(settings, env_required("KAFKA_SASL_SSL_BOOTSTRAP"), "SASL_SSL",
+		                        env_required("KAFKA_SSL_CA"), sasl_cases[i].mechanism,
+		                        env_required(sasl_cases[i].user_env),
+		                        env_required(sasl_cases[i].password_env));
+
+		snprintf(label, sizeof label, "SASL_SSL %s", sasl_cases[i].mechanism);
+		assert_int_equal(describe_expected(settings, n, label), sasl_cases[i].requests);
+	}
+}
+
+/* quotas_describe with SETTINGS fails before any request, with a message holding WANT. */
+static void
+describe_refused(const struct kclient_setting *settings, size_t count, const char *label,
+                 const char *want)
+{
+	struct quotas_result *result = NULL;
+	char *err = NULL;
+
+	assert_int_equal(quotas_describe(settings, count, DESCRIBE_TIMEOUT_MS, &result, &err),
+	                 QUOTAS_FAILED);
+	assert_null(result);
+	print_message("%s: %s\n", label, err);
+	if (strstr(err, want) == NULL)
+		fail_msg("%s: '%s' is not in: %s", label, want, err);
+	free(err);
+}
+
+/* A CA that did not sign the broker's certificate: refused during the handshake, on
+ * either TLS listener, with a message that says it was the certificate. */
+static void
+test_ssl_untrusted_ca(void **state)
+{
+	struct kclient_setting settings[8];
+	size_t n;
+
+	(void)state;
+	n = tls_settings(settings, env_required("KAFKA_SSL_BOOTSTRAP"), "SSL",
+	                 env_required("KAFKA_SSL_UNTRUSTED_CA"), NULL, NULL, NULL);
+	describe_refused(settings, n, "SSL, untrusted CA",
+	                 "TLS: certificate verification failed: self-signed certificate in "
+	                 "certificate chain");
+	n = tls_settings(settings, env_required("KAFKA_SASL_SSL_BOOTSTRAP"), "SASL_SSL",
+	                 env_required("KAFKA_SSL_UNTRUSTED_CA"), "SCRAM-SHA-512",
+	                 env_required("KAFKA_SCRAM_USER"), env_required("KAFKA_SCRAM_PASSWORD"));
+	describe_refused(settings, n, "SASL_SSL, untrusted CA", "TLS: certificate verification failed");
+}
+
+/* BOOTSTRAP_ENV's first server, its host replaced by HOST: "HOST:port" (caller frees). */
+static char *
+first_server_as(const char *bootstrap_env, const char *host)
+{
+	const char *servers = env_required(bootstrap_env);
+	const char *colon = strchr(servers, ':');
+	char *server = NULL;
+
+	assert_non_null(colon);
+	if (asprintf(&server, "%s:%d", host, atoi(colon + 1)) < 0)
+		fail_msg("out of memory");
+	return server;
+}
+
+/* Host name verification (ssl.endpoint.identification.algorithm=https): the certificate
+ * names IP:127.0.0.1 and DNS:localhost, so both pass; "127.1" reaches the same broker
+ * (getaddrinfo reads it as 127.0.0.1) but is a name the certificate lacks, so it is
+ * refused, and accepted again once the check is off. */
+static void
+test_ssl_hostname(void **state)
+{
 	static const struct {
-		const char *mechanism;
-		const char *user_env, *password_env;
-		int requests;
+		const char *host, *algorithm;
+		const char *refused; /* NULL: describes */
 	} cases[] = {
-		{ .mechanism = "PLAIN", .user_env = "KAFKA_SASL_USER",
-		  .password_env = "KAFKA_SASL_PASSWORD", .requests = 4 },
-		{ .mechanism = "SCRAM-SHA-256", .user_env = "KAFKA_SCRAM_USER",
-		  .password_env = "KAFKA_SCRAM_PASSWORD", .requests = 5 },
-		{ .mechanism = "SCRAM-SHA-512", .user_env = "KAFKA_SCRAM_USER",
-		  .password_env = "KAFKA_SCRAM_PASSWORD", .requests = 5 },
+		{ .host = "127.0.0.1", .algorithm = "https" },
+		{ .host = "localhost", .algorithm = "https" },
+		{ .host = "127.1", .algorithm = "https",
+		  .refused = "TLS: certificate verification failed: hostname mismatch" },
+		{ .host = "127.1", .algorithm = "none" },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct kclient_setting settings[5];
+		char *server = first_server_as("KAFKA_SSL_BOOTSTRAP", cases[i].host);
+		struct kclient_setting settings[8];
+		char label[128];
+		size_t n = tls_settings(settings, server, "SSL", env_required("KAFKA_SSL_CA"), NULL,
+		                        NULL, NULL);
 
-		sasl_settings(settings, cases[i].mechanism, env_required(cases[i].user_env),
-		              env_required(cases[i].password_env));
-		assert_int_equal(describe_expected(settings, 5, cases[i].mechanism), cases[i].requests);
+		settings[n++] = (struct kclient_setting){ "ssl.endpoint.identification.algorithm",
+			                                  cases[i].algorithm };
+		snprintf(label, sizeof label, "SSL to %s, identification %s", server,
+		         cases[i].algorithm);
+		if (cases[i].refused != NULL)
+			describe_refused(settings, n, label, cases[i].refused);
+		else
+			describe_expected(settings, n, label);
+		free(server);
 	}
 }
 
@@ -468,6 +622,10 @@ main(void)
 		cmocka_unit_test(test_bootstrap_failover),
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test(test_sasl),
+		cmocka_unit_test(test_ssl),
+		cmocka_unit_test(test_sasl_ssl),
+		cmocka_unit_test(test_ssl_untrusted_ca),
+		cmocka_unit_test(test_ssl_hostname),
 		cmocka_unit_test(test_wrong_password),
 		cmocka_unit_test(test_unsupported_mechanism),
 		cmocka_unit_test(test_cluster_authorization_failed),
