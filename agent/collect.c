@@ -19,6 +19,7 @@
 
 #include "agent/collect.h"
 #include "agent/quotas.h"
+#include "kfleet/strfmt.h"
 
 #define COLLECT_CONFIG_BATCH 200       /* topics per DescribeConfigs request */
 #define COLLECT_DESCRIBE_BATCH 100     /* groups per DescribeConsumerGroups request */
@@ -71,14 +72,13 @@ collect_now_ms(void)
 static void
 collect_section_error(struct cycle *cycle, enum snapshot_section section, const char *fmt, ...)
 {
-	char *text = NULL;
+	char *text;
 	va_list ap;
 
 	if (cycle->result->snapshot.section_errors[section] != NULL)
 		return; /* the first reason is the one to read */
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
+	text = strfmt_v(fmt, ap);
 	va_end(ap);
 	cycle->result->snapshot.section_errors[section] =
 		arena_strdup(cycle->arena, text != NULL ? text : fmt);

@@ -23,6 +23,7 @@
 #include <openssl/x509v3.h>
 
 #include "agent/kconn.h"
+#include "kfleet/strfmt.h"
 #include "agent/scram.h"
 
 #define KCONN_MAX_RESPONSE (64 * 1024 * 1024) /* refuse larger frames */
@@ -53,8 +54,7 @@ kconn_set_err(char **err, const char *fmt, ...)
 		return;
 	free(*err);
 	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0)
-		*err = NULL;
+	*err = strfmt_v(fmt, ap);
 	va_end(ap);
 }
 

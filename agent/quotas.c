@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "agent/kconn.h"
+#include "kfleet/strfmt.h"
 #include "agent/kwire.h"
 #include "agent/quotas.h"
 
@@ -25,8 +26,7 @@ quotas_set_err(char **err, const char *fmt, ...)
 	if (err == NULL)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0)
-		*err = NULL;
+	*err = strfmt_v(fmt, ap);
 	va_end(ap);
 }
 

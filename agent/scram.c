@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "agent/scram.h"
+#include "kfleet/strfmt.h"
 
 #define SCRAM_NONCE_BYTES 24
 
@@ -33,8 +34,7 @@ scram_set_err(char **err, const char *fmt, ...)
 	if (err == NULL)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0)
-		*err = NULL;
+	*err = strfmt_v(fmt, ap);
 	va_end(ap);
 }
 

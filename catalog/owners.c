@@ -220,7 +220,7 @@ owners_load(struct store *store, char **err)
 	struct owners *owners = calloc(1, sizeof *owners);
 
 	if (owners == NULL) {
-		*err = store_strdupf("catalog %s: out of memory", store_path(store));
+		*err = strfmt("catalog %s: out of memory", store_path(store));
 		return NULL;
 	}
 	if (owners_load_services(store, owners, err) < 0 ||

@@ -224,9 +224,9 @@ ownership_fail(struct ownership_import_job *job, const yaml_node_t *node, const 
 	char *what;
 
 	va_start(ap, fmt);
-	what = store_vstrdupf(fmt, ap);
+	what = strfmt_v(fmt, ap);
 	va_end(ap);
-	*job->err = store_strdupf("%s:%s:%s: %s", job->file, at.line, at.column,
+	*job->err = strfmt("%s:%s:%s: %s", job->file, at.line, at.column,
 	                          what != NULL ? what : "out of memory");
 	free(what);
 	return -1;
@@ -712,11 +712,11 @@ ownership_syntax_error(struct ownership_import_job *job, const struct ownership_
 		}
 	}
 	if (parser->context != NULL)
-		*job->err = store_strdupf("%s:%zu:%zu: invalid YAML: %s (%s at line %zu)", job->file,
+		*job->err = strfmt("%s:%zu:%zu: invalid YAML: %s (%s at line %zu)", job->file,
 		                          mark.line + 1, mark.column + 1, parser->problem,
 		                          parser->context, parser->context_mark.line + 1);
 	else
-		*job->err = store_strdupf("%s:%zu:%zu: invalid YAML: %s", job->file, mark.line + 1,
+		*job->err = strfmt("%s:%zu:%zu: invalid YAML: %s", job->file, mark.line + 1,
 		                          mark.column + 1,
 		                          parser->problem != NULL ? parser->problem : "out of memory");
 	return -1;
@@ -763,7 +763,7 @@ ownership_check_owners(struct ownership_import_job *job)
 	if (ownership_sql(job, sql_unknown_owner, 0, NULL, unknown, 2) < 0)
 		return -1;
 	if (unknown[0] != NULL)
-		*job->err = store_strdupf("%s: owner %s is not a Group of the imported files; expected "
+		*job->err = strfmt("%s: owner %s is not a Group of the imported files; expected "
 		                          "the metadata.name of a Group they define", unknown[0],
 		                          unknown[1]);
 	free(unknown[0]);
@@ -807,7 +807,7 @@ ownership_read_file(const char *path, struct ownership_file *file, char **err)
 
 	file->name = is_stdin ? "<stdin>" : path;
 	if (in == NULL) {
-		*err = store_strdupf("%s: cannot open: %s", path, strerror(errno));
+		*err = strfmt("%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
 	for (;;) {
@@ -815,7 +815,7 @@ ownership_read_file(const char *path, struct ownership_file *file, char **err)
 			char *grown = realloc(file->text, capacity = capacity ? 2 * capacity : 65536);
 
 			if (grown == NULL) {
-				*err = store_strdupf("%s: out of memory", file->name);
+				*err = strfmt("%s: out of memory", file->name);
 				rc = -1;
 				break;
 			}
@@ -826,7 +826,7 @@ ownership_read_file(const char *path, struct ownership_file *file, char **err)
 			break;
 	}
 	if (rc == 0 && ferror(in)) {
-		*err = store_strdupf("%s: cannot read: %s", file->name, strerror(errno));
+		*err = strfmt("%s: cannot read: %s", file->name, strerror(errno));
 		rc = -1;
 	}
 	if (!is_stdin)
@@ -844,7 +844,7 @@ ownership_import(struct store *store, const char *const *files, size_t count,
 
 	*err = NULL;
 	if (inputs == NULL) {
-		*err = store_strdupf("catalog %s: out of memory", store_path(store));
+		*err = strfmt("catalog %s: out of memory", store_path(store));
 		return -1;
 	}
 	for (size_t i = 0; i < count && rc == 0; i++)
@@ -1047,7 +1047,7 @@ ownership_emit_owner(struct ownership_writer *writer, const char *team)
 
 	if (team == NULL)
 		return;
-	owner = store_strdupf("group:%s", team);
+	owner = strfmt("group:%s", team);
 	if (owner == NULL)
 		writer->failed = true;
 	else
@@ -1199,7 +1199,7 @@ ownership_export(struct store *store, FILE *out, char **err)
 
 	*err = NULL;
 	if (!yaml_emitter_initialize(&writer.emitter)) {
-		*err = store_strdupf("ownership export: out of memory");
+		*err = strfmt("ownership export: out of memory");
 		return -1;
 	}
 	yaml_emitter_set_output_file(&writer.emitter, out);
@@ -1212,12 +1212,12 @@ ownership_export(struct store *store, FILE *out, char **err)
 		store_rollback(store);
 	}
 	if (rc == 0 && writer.failed) {
-		*err = store_strdupf("ownership export: %s", writer.emitter.problem != NULL
+		*err = strfmt("ownership export: %s", writer.emitter.problem != NULL
 		                     ? writer.emitter.problem : "out of memory");
 		rc = -1;
 	}
 	if (rc == 0 && (fflush(out) != 0 || ferror(out))) {
-		*err = store_strdupf("ownership export: cannot write: %s", strerror(errno));
+		*err = strfmt("ownership export: cannot write: %s", strerror(errno));
 		rc = -1;
 	}
 	yaml_emitter_delete(&writer.emitter);

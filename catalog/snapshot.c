@@ -179,7 +179,7 @@ snapshot_step(struct snapshot_job *job, sqlite3_stmt *statement, const char *wha
 		rc = sqlite3_step(statement);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		if (job->bind_rc != SQLITE_OK)
-			*err = store_strdupf("catalog %s: writing cluster %s's %s: %s",
+			*err = strfmt("catalog %s: writing cluster %s's %s: %s",
 			                     store_path(job->store), job->snapshot->cluster, what,
 			                     sqlite3_errstr(job->bind_rc));
 		else
@@ -234,7 +234,7 @@ snapshot_status(const struct snapshot *snapshot, char **error)
 	*error = NULL;
 	for (int section = 0; section < SNAPSHOT_SECTION_COUNT; section++) {
 		if (snapshot->section_errors[section] != NULL) {
-			*error = store_strdupf("%s: %s", snapshot_section_names[section],
+			*error = strfmt("%s: %s", snapshot_section_names[section],
 			                       snapshot->section_errors[section]);
 			return "degraded";
 		}
@@ -595,7 +595,7 @@ snapshot_write(struct store *store, const struct snapshot *snapshot, char **err)
 
 	*err = NULL;
 	if (snapshot->cluster == NULL || snapshot->cluster[0] == '\0') {
-		*err = store_strdupf("catalog %s: a snapshot without a cluster name cannot be written",
+		*err = strfmt("catalog %s: a snapshot without a cluster name cannot be written",
 		                     store_path(store));
 		return -1;
 	}

@@ -37,28 +37,6 @@ static const char *const store_settings[] = {
 	"PRAGMA cache_size = -65536",
 };
 
-char *
-store_vstrdupf(const char *fmt, va_list ap)
-{
-	char *out = NULL;
-
-	if (vasprintf(&out, fmt, ap) < 0)
-		out = NULL;
-	return out;
-}
-
-char *
-store_strdupf(const char *fmt, ...)
-{
-	va_list ap;
-	char *out;
-
-	va_start(ap, fmt);
-	out = store_vstrdupf(fmt, ap);
-	va_end(ap);
-	return out;
-}
-
 int
 store_fail(struct store *store, char **err, const char *fmt, ...)
 {
@@ -66,9 +44,9 @@ store_fail(struct store *store, char **err, const char *fmt, ...)
 	char *what;
 
 	va_start(ap, fmt);
-	what = store_vstrdupf(fmt, ap);
+	what = strfmt_v(fmt, ap);
 	va_end(ap);
-	*err = store_strdupf("catalog %s: %s: %s", store->path, what != NULL ? what : fmt,
+	*err = strfmt("catalog %s: %s: %s", store->path, what != NULL ? what : fmt,
 	                     sqlite3_errmsg(store->db));
 	free(what);
 	return -1;
@@ -140,7 +118,7 @@ store_cache_statement(struct store *store, const char *sql, sqlite3_stmt *statem
 			realloc(store->statements, capacity * sizeof *grown);
 
 		if (grown == NULL) {
-			*err = store_strdupf("catalog %s: out of memory", store->path);
+			*err = strfmt("catalog %s: out of memory", store->path);
 			return -1;
 		}
 		store->statements = grown;
@@ -214,7 +192,7 @@ store_use_wal(struct store *store, char **err)
 		return 0;
 	if (mode[0] == '\0')
 		return store_fail(store, err, "setting WAL journal mode");
-	*err = store_strdupf("catalog %s: cannot use WAL journal mode (got '%s')", store->path, mode);
+	*err = strfmt("catalog %s: cannot use WAL journal mode (got '%s')", store->path, mode);
 	return -1;
 }
 
@@ -222,7 +200,7 @@ store_use_wal(struct store *store, char **err)
 static int
 store_refuse_newer(struct store *store, int version, int known, char **err)
 {
-	*err = store_strdupf("catalog %s has schema version %d, this kfleet knows up to %d: "
+	*err = strfmt("catalog %s has schema version %d, this kfleet knows up to %d: "
 	                     "upgrade kfleet", store->path, version, known);
 	return -1;
 }
@@ -284,7 +262,7 @@ store_check_migrations(const char *path, const struct schema_migration *migratio
 {
 	for (size_t i = 0; i < count; i++) {
 		if (migrations[i].version != (int)i + 1) {
-			*err = store_strdupf("catalog %s: schema migration %zu has version %d, "
+			*err = strfmt("catalog %s: schema migration %zu has version %d, "
 			                     "expected %zu", path, i, migrations[i].version, i + 1);
 			return -1;
 		}
@@ -308,7 +286,7 @@ store_prepare(struct store *store, const struct schema_migration *migrations, si
 	if (store_pragma_int(store, "PRAGMA foreign_keys", &foreign_keys, err) < 0)
 		return -1;
 	if (foreign_keys != 1) {
-		*err = store_strdupf("catalog %s: this SQLite does not enforce foreign keys",
+		*err = strfmt("catalog %s: this SQLite does not enforce foreign keys",
 		                     store->path);
 		return -1;
 	}
@@ -330,7 +308,7 @@ store_open_migrations(const char *path, const struct schema_migration *migration
 	store = calloc(1, sizeof *store);
 	if (store == NULL || (store->path = strdup(path)) == NULL) {
 		free(store);
-		*err = store_strdupf("catalog %s: out of memory", path);
+		*err = strfmt("catalog %s: out of memory", path);
 		return NULL;
 	}
 	rc = sqlite3_open_v2(path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -338,7 +316,7 @@ store_open_migrations(const char *path, const struct schema_migration *migration
 		if (store->db != NULL)
 			store_fail(store, err, "cannot open");
 		else
-			*err = store_strdupf("catalog %s: cannot open: %s", path, sqlite3_errstr(rc));
+			*err = strfmt("catalog %s: cannot open: %s", path, sqlite3_errstr(rc));
 		store_close(store);
 		return NULL;
 	}

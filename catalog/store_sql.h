@@ -9,6 +9,7 @@
 
 #include "catalog/schema.h"
 #include "kfleet/store.h"
+#include "kfleet/strfmt.h"
 
 /* store_open with another table of migrations than the schema's (tests use it to build an
  * older catalog, then migrate it). */
@@ -40,9 +41,5 @@ void store_rollback(struct store *store);
  * Always returns -1, so failures read `return store_fail(...)`. */
 int store_fail(struct store *store, char **err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* A new string from FMT (caller frees); NULL if out of memory. */
-char *store_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *store_vstrdupf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "kfleet/cluster_config.h"
+#include "kfleet/strfmt.h"
 #include "kafka/cluster_config_parse.h"
 
 /* A cluster config is a few lines and a secret file a key or a CA bundle at most: a
@@ -95,8 +96,7 @@ cluster_config_fail(struct cluster_config_parser *parser, unsigned line, const c
 	char *message = NULL;
 
 	va_start(ap, fmt);
-	if (vasprintf(&message, fmt, ap) < 0)
-		message = NULL;
+	message = strfmt_v(fmt, ap);
 	va_end(ap);
 	return cluster_config_fail_with(parser, line, message);
 }

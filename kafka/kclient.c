@@ -8,20 +8,7 @@
 #include <time.h>
 
 #include "kfleet/kclient.h"
-
-/* Format a message into a new string (caller frees); NULL if out of memory. */
-static char *
-kclient_strdupf(const char *fmt, ...)
-{
-	va_list ap;
-	char *out = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&out, fmt, ap) < 0)
-		out = NULL;
-	va_end(ap);
-	return out;
-}
+#include "kfleet/strfmt.h"
 
 int
 kclient_setting_is_secret(const char *key)
@@ -48,10 +35,10 @@ kclient_conf_new(const struct kclient_setting *settings, size_t count, char **er
 		    RD_KAFKA_CONF_OK)
 			continue;
 		if (kclient_setting_is_secret(s->key))
-			*err = kclient_strdupf("kafka.%s: librdkafka refused this setting's value "
+			*err = strfmt("kafka.%s: librdkafka refused this setting's value "
 			                       "(value not shown: it is a secret)", s->key);
 		else
-			*err = kclient_strdupf("kafka.%s: %s", s->key, errstr);
+			*err = strfmt("kafka.%s: %s", s->key, errstr);
 		rd_kafka_conf_destroy(conf);
 		return NULL;
 	}
@@ -68,7 +55,7 @@ kclient_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, char **err)
 	/* rd_kafka_new takes the conf only when it succeeds. */
 	rk = rd_kafka_new(type, conf, errstr, sizeof errstr);
 	if (rk == NULL) {
-		*err = kclient_strdupf("cannot create Kafka client: %s", errstr);
+		*err = strfmt("cannot create Kafka client: %s", errstr);
 		rd_kafka_conf_destroy(conf);
 	}
 	return rk;

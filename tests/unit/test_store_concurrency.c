@@ -196,7 +196,7 @@ read_once(struct store *store, long long *generation)
 		long long seen = catalog_test_int(store, c->sql);
 
 		if (seen != expected)
-			mismatch = store_strdupf("generation %lld: %s gave %lld, expected %lld",
+			mismatch = strfmt("generation %lld: %s gave %lld, expected %lld",
 			                         *generation, c->sql, seen, expected);
 	}
 	if (store_exec(store, "COMMIT", &err) < 0 && mismatch == NULL)
@@ -241,7 +241,7 @@ test_readers_see_whole_generations(void **state)
 		if (mismatch != NULL || writer == 0)
 			break;
 		if (now_seconds() > give_up) {
-			mismatch = store_strdupf("the writer did not finish in %.0f s",
+			mismatch = strfmt("the writer did not finish in %.0f s",
 			                         READER_GIVE_UP_SECONDS);
 			break;
 		}
