@@ -135,8 +135,8 @@ tap_run "a bad config is refused with file:line" 2 "$work/bad.conf:2: " \
 	"$agent" --config "$work/bad.conf" --once
 tap_run "--config is required" 2 '^kfleet-agent: --config FILE is required' "$agent" --once
 
-# The loop: generations every second; SIGHUP reloads (here: a new cluster name);
-# SIGTERM stops it cleanly, the catalog intact.
+# The loop: generations every second; SIGHUP reloads (here: a new cluster name); a
+# crashed collector is started again; SIGTERM stops it cleanly, the catalog intact.
 generation() { sqlite3 "$KFLEET_CATALOG" "SELECT generation FROM clusters WHERE name = '$1'" 2>/dev/null; }
 first=$(generation itest)
 "$agent" --config "$work/plain.conf" 2>"$work/loop.log" &
@@ -153,7 +153,25 @@ if wait_for 20 sh -c "[ -n \"\$(sqlite3 '$KFLEET_CATALOG' \"SELECT generation FR
 else
 	tap_not_ok "SIGHUP reloads the configuration" "$(tail -n 5 "$work/loop.log")"
 fi
+# The collector runs in a child process: when it dies of a signal (librdkafka 2.0.2 has
+# known assertions while brokers come and go), the agent starts it again.
+collector=$(pgrep -P "$agent_pid" -x kfleet-agent | head -n 1)
+before_crash=$(generation itest-renamed)
+if [ -n "$collector" ] && kill -ABRT "$collector" &&
+	wait_for 20 sh -c "[ \"\$(sqlite3 '$KFLEET_CATALOG' \"SELECT generation FROM clusters WHERE name = 'itest-renamed'\")\" -gt $((before_crash + 1)) ]" &&
+	grep -q 'the collector died of signal 6' "$work/loop.log" && kill -0 "$agent_pid"; then
+	tap_ok "a collector killed by SIGABRT is started again, generations go on"
+else
+	tap_not_ok "a collector killed by SIGABRT is started again, generations go on" \
+		"collector pid: '$collector'" "$(tail -n 5 "$work/loop.log")"
+fi
+collector=$(pgrep -P "$agent_pid" -x kfleet-agent | head -n 1)
 agent_stop_check "$agent_pid" 10 "$work/loop.log"
 agent_pid=""
+if [ -n "$collector" ] && ! kill -0 "$collector" 2>/dev/null; then
+	tap_ok "the collector stopped with the agent"
+else
+	tap_not_ok "the collector stopped with the agent" "collector pid: '$collector'"
+fi
 tap_run "the catalog is intact" 0 '^ok$' sqlite3 "$KFLEET_CATALOG" 'PRAGMA integrity_check'
 tap_done
