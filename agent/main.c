@@ -8,6 +8,9 @@
 #endif
 #include <signal.h>
 #include <stdarg.h>
+#ifdef HAVE_SYS_PRCTL_H
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -381,13 +384,22 @@ agent_supervise(pid_t *child)
 		int status;
 		pid_t done;
 
+		pid_t parent = getpid();
+
 		*child = fork();
 		if (*child < 0) {
 			agent_log(LOG_ERROR, "cannot fork the collector: %s", strerror(errno));
 			return AGENT_EXIT_FAILED;
 		}
-		if (*child == 0)
+		if (*child == 0) {
+#ifdef HAVE_SYS_PRCTL_H
+			/* A supervisor killed with SIGKILL takes its collector with it. */
+			prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+			if (getppid() != parent)
+				_exit(EXIT_SUCCESS);
 			return 0;
+		}
 		while ((done = waitpid(*child, &status, WNOHANG)) == 0) {
 			if (agent_stop)
 				kill(*child, SIGTERM);
