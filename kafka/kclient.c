@@ -34,9 +34,15 @@ kclient_conf_new(const struct kclient_setting *settings, size_t count, char **er
 		if (rd_kafka_conf_set(conf, s->key, s->value, errstr, sizeof errstr) ==
 		    RD_KAFKA_CONF_OK)
 			continue;
+		/* One line: librdkafka ends some of its messages with a newline. */
+		for (char *c = errstr; *c != '\0'; c++)
+			if (*c == '\n' || *c == '\r')
+				*c = ' ';
+		for (size_t n = strlen(errstr); n > 0 && errstr[n - 1] == ' '; n--)
+			errstr[n - 1] = '\0';
 		if (kclient_setting_is_secret(s->key))
 			*err = strfmt("kafka.%s: librdkafka refused this setting's value "
-			                       "(value not shown: it is a secret)", s->key);
+			              "(value not shown: it is a secret)", s->key);
 		else
 			*err = strfmt("kafka.%s: %s", s->key, errstr);
 		rd_kafka_conf_destroy(conf);
