@@ -146,14 +146,23 @@ listing_value(sqlite3_stmt *statement, int i)
 	}
 }
 
-/* The integer of the column aliased NAME in STATEMENT's row. */
-static sqlite3_int64
-listing_column_int(sqlite3_stmt *statement, const char *name)
+/* The index of the column aliased NAME in STATEMENT, or -1. */
+static int
+listing_column(sqlite3_stmt *statement, const char *name)
 {
 	for (int i = 0; i < sqlite3_column_count(statement); i++)
 		if (strcmp(sqlite3_column_name(statement, i), name) == 0)
-			return sqlite3_column_int64(statement, i);
-	return 0;
+			return i;
+	return -1;
+}
+
+/* The integer of the column aliased NAME in STATEMENT's row (0 when absent). */
+static sqlite3_int64
+listing_column_int(sqlite3_stmt *statement, const char *name)
+{
+	int i = listing_column(statement, name);
+
+	return i >= 0 ? sqlite3_column_int64(statement, i) : 0;
 }
 
 /* A string field of ROW, or NULL when it is null or absent. */
@@ -220,14 +229,11 @@ listing_add_first(json_t *array, sqlite3_stmt *statement)
 static int
 listing_complete_cluster(struct listing_job *job, json_t *row, sqlite3_stmt *statement, char **err)
 {
-	int i;
+	int i = listing_column(statement, "_last_collected_ms");
 
 	(void)job;
 	(void)err;
-	for (i = 0; i < sqlite3_column_count(statement); i++)
-		if (strcmp(sqlite3_column_name(statement, i), "_last_collected_ms") == 0)
-			break;
-	if (sqlite3_column_type(statement, i) != SQLITE_NULL)
+	if (i >= 0 && sqlite3_column_type(statement, i) != SQLITE_NULL)
 		json_object_set_new(row, "last_collected",
 		                    listing_time(sqlite3_column_int64(statement, i)));
 	return 0;

@@ -344,11 +344,3 @@ owners_topic(const struct owners *owners, const char *cluster, const char *topic
 	}
 	return any_cluster;
 }
-
-const char *
-owners_team_of(const struct owners *owners, const char *service)
-{
-	size_t i = owners_service_index(owners, service);
-
-	return i < owners->service_count ? owners->services[i].team : NULL;
-}

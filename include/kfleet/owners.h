@@ -46,7 +46,4 @@ struct owner owners_producer(const struct owners *owners, const char *cluster, c
 const struct owners_topic *owners_topic(const struct owners *owners, const char *cluster,
                                         const char *topic);
 
-/* The team of SERVICE, or NULL. */
-const char *owners_team_of(const struct owners *owners, const char *service);
-
 #endif

@@ -137,9 +137,6 @@ test_topic_metadata(void **state)
 	assert_string_equal(us->team, "t1");           /* the row for every cluster */
 	assert_int_equal(us->tag_count, 1);
 	assert_null(owners_topic(owners, "eu", "orders"));
-	assert_string_equal(owners_team_of(owners, "beta"), "t2");
-	assert_null(owners_team_of(owners, "gamma"));
-	assert_null(owners_team_of(owners, "nobody"));
 	owners_free(owners);
 }
 
