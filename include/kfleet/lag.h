@@ -1,0 +1,121 @@
+/* lag: what a consumer group's lag history means. Time lag (how old the next message a
+ * group would read is) from a partition's (log end offset, time) history, and a group
+ * status over a sliding window of samples, with Burrow's rules as the anchor.
+ *
+ * Pure functions over arrays: the catalog's history module feeds them, the listings and
+ * the agent's metrics show their results, and the unit tests drive them with synthetic
+ * histories. Times are milliseconds since the Unix epoch (UTC). */
+#ifndef KFLEET_LAG_H
+#define KFLEET_LAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A group's (or one of its partitions') status, from best to worst: the order is the
+ * severity used by sorting and by `kfleet lag --fail-on`. UNKNOWN: not enough samples yet
+ * (or no committed offset) to say. STALLED, STOPPED and REWIND are Burrow's ERROR. */
+enum lag_status {
+	LAG_STATUS_UNKNOWN,
+	LAG_STATUS_OK,
+	LAG_STATUS_WARNING,     /* lag grew across the whole window */
+	LAG_STATUS_REWIND,      /* a committed offset went backwards */
+	LAG_STATUS_STALLED,     /* members are there, the committed offset does not move, lag > 0 */
+	LAG_STATUS_STOPPED,     /* no member and no commit for longer than stopped_after, while
+	                         * the topic moved */
+	LAG_STATUS_COUNT
+};
+
+/* The longest reason, with its NUL ("orders[3]: lag grew from 120 to 5,400 over 10m"). */
+#define LAG_REASON_SIZE 160
+
+/* "OK", "WARNING", "REWIND", "STALLED", "STOPPED"; NULL for UNKNOWN (shown as null). */
+const char *lag_status_name(enum lag_status status);
+
+/* The status named NAME (case-insensitive), or -1. "ERROR" is not a status but the set
+ * REWIND, STALLED, STOPPED: lag_status_parse_set takes it. */
+int lag_status_parse(const char *name);
+
+/* A set of statuses as a bit mask (1u << status) from a comma-separated list of names,
+ * where ERROR stands for REWIND,STALLED,STOPPED; e.g. "WARNING,ERROR". Returns 0 and sets
+ * *MASK, or -1 with the offending name copied to BAD (BAD_SIZE bytes, NUL-terminated). */
+int lag_status_parse_set(const char *list, unsigned *mask, char *bad, size_t bad_size);
+
+/* The lowest status that "at STATUS or worse" means for NAME: a status name, or ERROR
+ * (= REWIND). -1 when NAME is neither. */
+int lag_status_parse_threshold(const char *name);
+
+/* ---------------------------------------------------------------- time lag */
+
+/* A partition's log end offset at a time. A history is sorted by time, oldest first;
+ * log end offsets do not decrease (a truncated or recreated partition starts again). */
+struct lag_point {
+	int64_t at_ms;
+	int64_t log_end_offset;
+};
+
+/* The age at NOW_MS of the message at COMMITTED (the next one the group reads). */
+struct lag_time {
+	bool known;             /* false: no history to estimate from */
+	bool estimated;         /* extrapolated beyond the oldest point of the history */
+	int64_t ms;             /* >= 0; 0 when caught up (COMMITTED >= the newest log end) */
+};
+
+/* Time lag from HISTORY (COUNT points, the newest being the current log end offset):
+ * the message at COMMITTED was produced between the last point whose log end offset is
+ * <= COMMITTED and the next one, at the time linear interpolation between the two gives
+ * (as kafka-lag-exporter does). Before the oldest point it is extrapolated at the
+ * history's mean rate and flagged estimated; with no rate to use, the oldest point's age
+ * is a lower bound, flagged estimated too. */
+struct lag_time lag_time_lag(const struct lag_point *history, size_t count, int64_t committed,
+                             int64_t now_ms);
+
+/* ---------------------------------------------------------------- status */
+
+/* One sample of a group's partition: its committed offset and the partition's log end
+ * offset in the same cycle (lag = log_end_offset - committed_offset, at least 0). */
+struct lag_sample {
+	int64_t at_ms;
+	int64_t committed_offset;
+	int64_t log_end_offset;
+};
+
+struct lag_policy {
+	size_t window;                  /* samples evaluated, the newest last (default 10) */
+	int64_t stopped_after_ms;       /* default 10 minutes */
+};
+
+#define LAG_POLICY_DEFAULT_WINDOW 10
+#define LAG_POLICY_DEFAULT_STOPPED_AFTER_MS (10 * 60 * 1000)
+
+/* What the evaluation of one partition needs beyond its window. */
+struct lag_partition_context {
+	bool has_members;               /* the group has members now */
+	int64_t committed_since_ms;     /* since when the committed offset has had its current
+	                                 * value (may be older than the window); -1: unknown */
+	int64_t log_end_at_commit;      /* the log end offset at committed_since_ms; -1: unknown */
+	int64_t now_ms;
+};
+
+/* The status of one partition of a group over WINDOW (COUNT samples, oldest first, the
+ * newest being now), with a one-line reason written to REASON (LAG_REASON_SIZE bytes).
+ * Rules, first match wins:
+ *   no sample -> UNKNOWN; one sample -> OK when its lag is 0, else UNKNOWN;
+ *   a sample with lag 0 -> OK (Burrow: caught up within the window);
+ *   a committed offset lower than the one before it -> REWIND;
+ *   committed offset the same across the window and lag > 0:
+ *     members -> STALLED;
+ *     no member, unchanged for >= stopped_after while the log end moved -> STOPPED;
+ *   lag never decreased and grew across the window -> WARNING;
+ *   otherwise OK. */
+enum lag_status lag_partition_status(const struct lag_sample *window, size_t count,
+                                     const struct lag_partition_context *context,
+                                     const struct lag_policy *policy, char *reason);
+
+/* Format COUNT with thousands separators ("5,400") into BUF (at least 28 bytes). */
+const char *lag_format_count(int64_t count, char *buf, size_t size);
+
+/* Format a duration as reasons show it: "45s", "12m", "3h20m", "2d4h". */
+const char *lag_format_duration(int64_t ms, char *buf, size_t size);
+
+#endif
