@@ -74,25 +74,36 @@ static const char sql_topic_configs[] =
 	" (SELECT sum(max(p.high_watermark - o.committed_offset, 0)) FROM committed_offsets o" \
 	"   JOIN topics t ON t.cluster_id = g.cluster_id AND t.name = o.topic" \
 	"   JOIN partitions p ON p.topic_id = t.id AND p.partition = o.partition" \
-	"   WHERE o.consumer_group_id = g.id) AS lag" \
+	"   WHERE o.consumer_group_id = g.id) AS lag," \
+	" g.max_time_lag_ms / 1000.0 AS max_time_lag_seconds, g.status AS status," \
+	" g.status_reason AS status_reason" \
 	" FROM consumer_groups g JOIN clusters c ON c.id = g.cluster_id" \
 	" WHERE (:cluster IS NULL OR c.name = :cluster) AND (:group IS NULL OR g.name = :group)"
 
 static const char sql_groups[] = LISTING_GROUPS_SELECT " ORDER BY c.name, g.name";
+/* Worst first: by status (the order of enum lag_status), then time lag, then lag. */
+#define LISTING_STATUS_RANK(column) \
+	"CASE " column " WHEN 'STOPPED' THEN 5 WHEN 'STALLED' THEN 4 WHEN 'REWIND' THEN 3" \
+	" WHEN 'WARNING' THEN 2 WHEN 'OK' THEN 1 ELSE 0 END"
+
 static const char sql_lag[] =
-	LISTING_GROUPS_SELECT " ORDER BY lag IS NULL, lag DESC, c.name, g.name";
+	LISTING_GROUPS_SELECT " ORDER BY " LISTING_STATUS_RANK("g.status") " DESC,"
+	" g.max_time_lag_ms IS NULL, g.max_time_lag_ms DESC, lag IS NULL, lag DESC, c.name, g.name";
 
 static const char sql_lag_partitions[] =
 	"SELECT c.name AS cluster, g.name AS \"group\", o.topic AS topic, o.partition AS partition,"
 	" o.committed_offset AS committed_offset, p.high_watermark AS log_end_offset,"
-	" max(p.high_watermark - o.committed_offset, 0) AS lag"
+	" max(p.high_watermark - o.committed_offset, 0) AS lag,"
+	" o.time_lag_ms / 1000.0 AS time_lag_seconds,"
+	" o.time_lag_estimated AS _time_lag_estimated"
 	" FROM committed_offsets o JOIN consumer_groups g ON g.id = o.consumer_group_id"
 	" JOIN clusters c ON c.id = g.cluster_id"
 	" LEFT JOIN topics t ON t.cluster_id = g.cluster_id AND t.name = o.topic"
 	" LEFT JOIN partitions p ON p.topic_id = t.id AND p.partition = o.partition"
 	" WHERE (:cluster IS NULL OR c.name = :cluster) AND (:group IS NULL OR g.name = :group)"
 	" AND (:topic IS NULL OR o.topic = :topic)"
-	" ORDER BY lag IS NULL, lag DESC, c.name, g.name, o.topic, o.partition";
+	" ORDER BY o.time_lag_ms IS NULL, o.time_lag_ms DESC, lag IS NULL, lag DESC, c.name,"
+	" g.name, o.topic, o.partition";
 
 static const char sql_acls[] =
 	"SELECT c.name AS cluster, a.principal AS principal, a.host AS host,"
@@ -275,6 +286,19 @@ listing_complete_group(struct listing_job *job, json_t *row, sqlite3_stmt *state
 	return 0;
 }
 
+/* A group's partition: its owners, and whether its time lag is extrapolated. */
+static int
+listing_complete_partition(struct listing_job *job, json_t *row, sqlite3_stmt *statement,
+                           char **err)
+{
+	int estimated = listing_column(statement, "_time_lag_estimated");
+
+	if (sqlite3_column_type(statement, estimated) != SQLITE_NULL)
+		json_object_set_new(row, "time_lag_estimated",
+		                    json_boolean(sqlite3_column_int(statement, estimated)));
+	return listing_complete_group(job, row, statement, err);
+}
+
 static int
 listing_complete_acl(struct listing_job *job, json_t *row, sqlite3_stmt *statement, char **err)
 {
@@ -382,9 +406,10 @@ static const struct listing_spec listing_specs[LISTING_KIND_COUNT] = {
 	},
 	[LISTING_LAG_PARTITIONS] = {
 		LISTING_FIELDS("cluster", "group", "topic", "partition", "committed_offset",
-		               "log_end_offset", "lag", "time_lag_seconds", "service", "team"),
+		               "log_end_offset", "lag", "time_lag_seconds", "time_lag_estimated",
+		               "service", "team"),
 		.sql = sql_lag_partitions,
-		.complete = listing_complete_group,
+		.complete = listing_complete_partition,
 		.needs_owners = 1,
 	},
 	[LISTING_ACLS] = {

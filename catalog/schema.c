@@ -5,7 +5,8 @@
  * Three kinds of rows live here:
  *   - a cluster's current state (brokers, topics, groups...), replaced as a whole by each
  *     generation the agent writes; it hangs off clusters with ON DELETE CASCADE;
- *   - history (lag_samples), appended by each generation and never replaced;
+ *   - history (lag_series, lag_frames), appended by each generation and thinned as it ages
+ *     (catalog/history.c);
  *   - ownership (teams, services...) and the offset-reset audit log, which name clusters,
  *     topics and groups by text: they are written by people, may name a cluster no agent
  *     has reported yet, and must outlive the generation (or cluster) they talk about.
@@ -235,8 +236,49 @@ static const char schema_v1[] =
 	"  UNIQUE (offset_reset_id, topic, partition)"
 	");";
 
+/* v2: lag history as compressed frames (one per cycle, thinned as they age) instead of a
+ * row per sample, and what the history says of the current generation: time lag per
+ * committed offset, status per group. */
+static const char schema_v2[] =
+	"DROP TABLE lag_samples;"
+	/* One series per partition (group_name NULL: its log end offset) and per group and
+	 * partition (its committed offset); frames name series by id. */
+	"CREATE TABLE lag_series ("
+	"  id INTEGER PRIMARY KEY,"
+	"  cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,"
+	"  group_name TEXT,"
+	"  topic TEXT NOT NULL,"
+	"  partition INTEGER NOT NULL,"
+	"  last_seen_ms INTEGER NOT NULL"              /* updated with each key frame */
+	");"
+	"CREATE INDEX lag_series_by_cluster ON lag_series (cluster_id, last_seen_ms);"
+	/* One cycle of a cluster: every series' value, encoded and compressed (history.c).
+	 * A key frame (key_frame_id NULL) holds values; a delta frame the differences from
+	 * its key frame, which is at most one 10-minute bucket older. tier: 2 for the first
+	 * frame of a 10-minute bucket (always a key frame), 1 for the first of a minute,
+	 * 0 otherwise; thinning deletes tier 0 after an hour and tier 1 after a day. */
+	"CREATE TABLE lag_frames ("
+	"  id INTEGER PRIMARY KEY,"
+	"  cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,"
+	"  sampled_at_ms INTEGER NOT NULL,"
+	"  tier INTEGER NOT NULL CHECK (tier IN (0, 1, 2)),"
+	"  key_frame_id INTEGER REFERENCES lag_frames(id) ON DELETE CASCADE,"
+	"  series_count INTEGER NOT NULL,"
+	"  data BLOB NOT NULL"
+	");"
+	"CREATE INDEX lag_frames_by_tier ON lag_frames (cluster_id, tier, sampled_at_ms);"
+	"CREATE INDEX lag_frames_by_key ON lag_frames (key_frame_id);"
+	"ALTER TABLE committed_offsets ADD COLUMN time_lag_ms INTEGER;"
+	"ALTER TABLE committed_offsets ADD COLUMN time_lag_estimated INTEGER"
+	"  CHECK (time_lag_estimated IN (0, 1));"
+	"ALTER TABLE consumer_groups ADD COLUMN status TEXT"
+	"  CHECK (status IN ('OK', 'WARNING', 'REWIND', 'STALLED', 'STOPPED'));"
+	"ALTER TABLE consumer_groups ADD COLUMN status_reason TEXT;"
+	"ALTER TABLE consumer_groups ADD COLUMN max_time_lag_ms INTEGER;";
+
 const struct schema_migration schema_migrations[] = {
 	{ .version = 1, .sql = schema_v1 },
+	{ .version = 2, .sql = schema_v2 },
 };
 
 const size_t schema_migration_count = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -79,25 +79,6 @@ static const char sql_insert_offset[] =
 	"INSERT INTO committed_offsets (consumer_group_id, topic, partition, committed_offset,"
 	"  metadata) VALUES (?1, ?2, ?3, ?4, ?5)";
 
-/* Lag samples come from the rows just written (?1 cluster id, ?2 sampled at), so the
- * history holds exactly what the generation holds: each partition's log end offset, and
- * each committed offset with the log end offset of its partition in the same cycle. */
-static const char *const sql_append_lag_samples[] = {
-	"INSERT INTO lag_samples (cluster_id, group_name, topic, partition, committed_offset,"
-	"  log_end_offset, sampled_at_ms)"
-	" SELECT t.cluster_id, NULL, t.name, p.partition, NULL, p.high_watermark, ?2"
-	" FROM topics t JOIN partitions p ON p.topic_id = t.id"
-	" WHERE t.cluster_id = ?1 AND p.high_watermark IS NOT NULL",
-	"INSERT INTO lag_samples (cluster_id, group_name, topic, partition, committed_offset,"
-	"  log_end_offset, sampled_at_ms)"
-	" SELECT g.cluster_id, g.name, o.topic, o.partition, o.committed_offset,"
-	"  p.high_watermark, ?2"
-	" FROM consumer_groups g JOIN committed_offsets o ON o.consumer_group_id = g.id"
-	" LEFT JOIN topics t ON t.cluster_id = g.cluster_id AND t.name = o.topic"
-	" LEFT JOIN partitions p ON p.topic_id = t.id AND p.partition = o.partition"
-	" WHERE g.cluster_id = ?1",
-};
-
 /* ?1 cluster id, ?2 section, ?3 error, ?4 now. since_ms moves only when the section goes
  * from collected to failing or back, so "failing since" survives repeated failures. */
 static const char sql_upsert_section[] =
@@ -580,10 +561,6 @@ snapshot_write_generation(struct snapshot_job *job, char **err)
 		if (snapshot_has(job, snapshot_writers[i].section) &&
 		    snapshot_writers[i].write(job, err) < 0)
 			return -1;
-	if (snapshot_run_for_cluster(job, sql_append_lag_samples,
-	                             sizeof sql_append_lag_samples / sizeof sql_append_lag_samples[0],
-	                             "lag samples", err) < 0)
-		return -1;
 	return snapshot_write_sections(job, err);
 }
 

@@ -187,13 +187,6 @@ write_ok(struct store *store, const struct snapshot *snapshot)
 	assert_null(err);
 }
 
-/* Samples generation A appends: 4 partitions with a known log end offset, 5 offsets. */
-#define SAMPLES_A 9
-/* B: orders' 2 known partitions, refunds' 1, order-service's 3 offsets. */
-#define SAMPLES_B 6
-/* prod-us: 1 partition, 3 offsets. */
-#define SAMPLES_US 4
-
 /* prod-eu's row after generation A (also after a write that failed on top of it)... */
 static const struct catalog_test_expectation cluster_after_a[] = {
 	{ "SELECT generation FROM clusters WHERE name = 'prod-eu'", 1 },
@@ -226,14 +219,6 @@ static const struct catalog_test_expectation rows_after_a[] = {
 	{ "SELECT count(*) FROM committed_offsets", 5 },
 	{ "SELECT count(*) FROM cluster_sections WHERE error IS NULL AND since_ms = 1764000000000",
 	  6 },
-	{ "SELECT count(*) FROM lag_samples", SAMPLES_A },
-	{ "SELECT count(*) FROM lag_samples WHERE group_name IS NULL", 4 },
-	/* A committed offset's sample has the log end offset of the same cycle... */
-	{ "SELECT log_end_offset - committed_offset FROM lag_samples WHERE group_name ="
-	  " 'order-service' AND topic = 'orders' AND partition = 1", 10 },
-	/* ...or none, for a topic the cycle did not see. */
-	{ "SELECT count(*) FROM lag_samples WHERE topic = 'orders.gone'"
-	  " AND log_end_offset IS NULL AND committed_offset = 5", 1 },
 };
 
 static void
@@ -277,10 +262,6 @@ static const struct catalog_test_expectation after_b[] = {
 	  " WHERE c.name = 'prod-us'", 1 },
 	{ "SELECT count(*) FROM consumer_groups g JOIN clusters c ON c.id = g.cluster_id"
 	  " WHERE c.name = 'prod-us'", 1 },
-	/* History appended, including samples of what has gone since. */
-	{ "SELECT count(*) FROM lag_samples", SAMPLES_A + SAMPLES_US + SAMPLES_B },
-	{ "SELECT count(*) FROM lag_samples WHERE topic = 'payments'", 4 },
-	{ "SELECT count(DISTINCT sampled_at_ms) FROM lag_samples", 2 },
 };
 
 static void

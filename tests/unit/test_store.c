@@ -121,7 +121,7 @@ test_open_file_creates_current_schema(void **state)
 	assert_int_equal(catalog_test_int(store, "PRAGMA user_version"), store_schema_version());
 	assert_true(store_schema_version() >= 1);
 	assert_int_equal(catalog_test_int(store, "SELECT count(*) FROM sqlite_schema WHERE name = "
-	                                         "'lag_samples'"), 1);
+	                                         "'lag_frames'"), 1);
 	/* WAL really is on, so readers never wait for an agent's write. */
 	assert_string_equal(mode, "wal");
 	check_settings(store);

@@ -33,7 +33,6 @@
 #define PARTITIONS(g) (1 + (g) % MAX_PARTITIONS)
 #define GROUPS(g) (1 + (g) % MAX_GROUPS)
 /* Lag samples generation G appends: one per partition, one per committed offset. */
-#define SAMPLES(g) (TOPICS(g) * PARTITIONS(g) + GROUPS(g) * PARTITIONS(g))
 
 #define WRITER_GENERATIONS 400
 #define WRITER_SECONDS 3.0
@@ -156,16 +155,6 @@ expect_generation(long long g)
 	return g;
 }
 
-static long long
-expect_samples(long long g)
-{
-	long long total = 0;
-
-	for (long long k = 1; k <= g; k++)
-		total += SAMPLES(k);
-	return total;
-}
-
 static const struct shape_check shape_checks[] = {
 	{ "SELECT count(*) FROM topics", expect_topics },
 	{ "SELECT count(*) FROM partitions", expect_partitions },
@@ -175,8 +164,6 @@ static const struct shape_check shape_checks[] = {
 	{ "SELECT count(*) FROM committed_offsets", expect_offsets },
 	{ "SELECT IFNULL(min(committed_offset), 0) FROM committed_offsets", expect_generation },
 	{ "SELECT IFNULL(max(committed_offset), 0) FROM committed_offsets", expect_generation },
-	{ "SELECT count(*) FROM lag_samples", expect_samples },
-	{ "SELECT IFNULL(max(sampled_at_ms) - 1764000000000, 0) FROM lag_samples", expect_generation },
 };
 
 /* One read transaction: which generation it saw (*GENERATION), and a message naming the
