@@ -57,7 +57,7 @@ struct http {
 	char *token;                            /* or NULL */
 	int64_t interval_ms;
 	struct collect_result *result;          /* the latest collected, or NULL */
-	const struct metrics_owner *group_owners;   /* in RESULT's arena */
+	const struct metrics_group *groups;   /* in RESULT's arena */
 	bool cluster_up;
 	char *failure;                          /* why the latest cycle failed, or NULL */
 	int64_t collected_ms;                   /* monotonic time of the latest result; 0: none */
@@ -226,7 +226,7 @@ http_metrics_render(const struct http *http)
 		.cluster_up = http->cluster_up,
 		.snapshot = http->result != NULL ? &http->result->snapshot : NULL,
 		.requests = http->result != NULL ? &http->result->requests : NULL,
-		.group_owners = http->group_owners,
+		.groups = http->groups,
 	};
 	struct http_metrics_text *text = malloc(sizeof *text);
 
@@ -632,7 +632,7 @@ http_reconfigure(struct http *http, const struct http_settings *settings, struct
 
 void
 http_publish(struct http *http, struct collect_result *result,
-             const struct metrics_owner *group_owners)
+             const struct metrics_group *groups)
 {
 	struct collect_result *old;
 	char *old_failure;
@@ -641,7 +641,7 @@ http_publish(struct http *http, struct collect_result *result,
 	old = http->result;
 	old_failure = http->failure;
 	http->result = result;
-	http->group_owners = group_owners;
+	http->groups = groups;
 	http->cluster_up = true;
 	http->failure = NULL;
 	http->collected_ms = http_monotonic_ms();

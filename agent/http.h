@@ -41,7 +41,7 @@ int http_reconfigure(struct http *http, const struct http_settings *settings,
  * GROUP_OWNERS, one per snapshot group, which must live in RESULT's arena or be NULL);
  * the previous result is freed. */
 void http_publish(struct http *http, struct collect_result *result,
-                  const struct metrics_owner *group_owners);
+                  const struct metrics_group *groups);
 
 /* A cycle could not reach the cluster, for REASON: kfleet_cluster_up is 0 and /readyz
  * says why; the last collected result is still served. */

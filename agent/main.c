@@ -21,6 +21,7 @@
 #include "agent/collect.h"
 #include "agent/http.h"
 #include "kfleet/cluster_config.h"
+#include "kfleet/history.h"
 #include "kfleet/owners.h"
 #include "kfleet/snapshot.h"
 #include "kfleet/store.h"
@@ -116,12 +117,14 @@ struct agent {
 	struct store *store;
 	struct collector *collector;
 	struct http *http;          /* NULL with --once */
+	struct history *history;    /* opened at the first cycle; NULL: not yet, or unreadable */
 };
 
 static void
 agent_close(struct agent *agent)
 {
 	http_stop(agent->http);
+	history_free(agent->history);
 	collector_free(agent->collector);
 	store_close(agent->store);
 	cluster_config_free(agent->config);
@@ -220,14 +223,17 @@ agent_serve(struct agent *agent)
 	return 0;
 }
 
-/* The owner of each of RESULT's groups, in RESULT's arena, for the labels of the
- * metrics; NULL (logged) when the catalog's ownership cannot be read: labels are empty. */
-static const struct metrics_owner *
-agent_group_owners(struct agent *agent, struct collect_result *result)
+/* What the metrics show of each of RESULT's groups beyond the snapshot, in RESULT's arena:
+ * its owner (labels are empty, logged, when the catalog's ownership cannot be read) and
+ * what the lag history said of it in the cycle just written (EVALUATED). */
+static const struct metrics_group *
+agent_group_facts(struct agent *agent, struct collect_result *result, bool evaluated)
 {
 	const struct snapshot *snapshot = &result->snapshot;
-	struct metrics_owner *group_owners;
+	const struct history_group_eval *evals = NULL;
+	struct metrics_group *groups;
 	struct owners *owners;
+	size_t eval_count = 0;
 	char *err = NULL;
 
 	owners = owners_load(agent->store, &err);
@@ -235,17 +241,57 @@ agent_group_owners(struct agent *agent, struct collect_result *result)
 		agent_log(LOG_WARN, "%s: metrics without team and service: %s", snapshot->cluster,
 		          err);
 		free(err);
-		return NULL;
 	}
-	group_owners = arena_array(&result->arena, snapshot->group_count, sizeof *group_owners);
-	for (size_t g = 0; g < snapshot->group_count; g++) {
-		struct owner owner = owners_group(owners, snapshot->cluster, snapshot->groups[g].name);
+	if (evaluated && agent->history != NULL)
+		evals = history_evaluation(agent->history, &eval_count);
+	if (eval_count != snapshot->group_count)
+		evals = NULL;
+	groups = arena_array(&result->arena, snapshot->group_count, sizeof *groups);
+	for (size_t g = 0; groups != NULL && g < snapshot->group_count; g++) {
+		const struct snapshot_group *group = &snapshot->groups[g];
+		struct owner owner = owners != NULL ? owners_group(owners, snapshot->cluster, group->name)
+		                                    : (struct owner){ 0 };
+		int64_t *time_lags = evals != NULL ? arena_array(&result->arena, group->offset_count + 1,
+		                                                 sizeof *time_lags) : NULL;
 
-		group_owners[g].service = arena_strdup(&result->arena, owner.service);
-		group_owners[g].team = arena_strdup(&result->arena, owner.team);
+		groups[g] = (struct metrics_group){
+			.service = arena_strdup(&result->arena, owner.service),
+			.team = arena_strdup(&result->arena, owner.team),
+			.status = evals != NULL ? evals[g].status : LAG_STATUS_UNKNOWN,
+			.max_time_lag_ms = evals != NULL ? evals[g].max_time_lag_ms : -1,
+			.time_lag_ms = time_lags,
+		};
+		for (size_t o = 0; time_lags != NULL && o < group->offset_count; o++)
+			time_lags[o] = evals[g].offsets[o].time_lag_ms;
 	}
 	owners_free(owners);
-	return group_owners;
+	return groups;
+}
+
+/* AGENT's lag history, read from the catalog at the first cycle (and after a reload that
+ * names another cluster). NULL, logged, when it cannot be read: generations are written
+ * without time lag and status, and the next cycle tries again. */
+static struct history *
+agent_history(struct agent *agent)
+{
+	const struct cluster_config *config = agent->config;
+	struct history_policy policy = {
+		.keep_ms = config->history_ms,
+		.lag = { .window = config->lag_window, .stopped_after_ms = config->lag_stopped_after_ms },
+	};
+	char *err = NULL;
+
+	if (agent->history != NULL) {
+		history_set_policy(agent->history, &policy);
+		return agent->history;
+	}
+	agent->history = history_open(agent->store, config->cluster, &policy, &err);
+	if (agent->history == NULL) {
+		agent_log(LOG_WARN, "%s: generations without time lag and status: %s",
+		          config->cluster, err);
+		free(err);
+	}
+	return agent->history;
 }
 
 /* One cycle: collect and write a generation, or record the cluster as unreachable.
@@ -283,7 +329,7 @@ agent_cycle(struct agent *agent)
 		if (result->snapshot.section_errors[s] != NULL)
 			agent_log(LOG_WARN, "%s: %s: %s", config->cluster, snapshot_section_name(s),
 			          result->snapshot.section_errors[s]);
-	if (snapshot_write(agent->store, &result->snapshot, &err) < 0) {
+	if (snapshot_write(agent->store, &result->snapshot, agent_history(agent), &err) < 0) {
 		agent_log(LOG_ERROR, "%s", err);
 		free(err);
 		status = -1;
@@ -302,9 +348,9 @@ agent_cycle(struct agent *agent)
 	}
 	/* Served even when the catalog could not be written (a full disk stops no scrape). */
 	if (agent->http != NULL) {
-		const struct metrics_owner *group_owners = agent_group_owners(agent, result);
+		const struct metrics_group *groups = agent_group_facts(agent, result, status == 0);
 
-		http_publish(agent->http, result, group_owners);
+		http_publish(agent->http, result, groups);
 		result = NULL;
 	}
 	collect_result_free(result);
@@ -357,6 +403,10 @@ agent_loop(struct agent *agent, const char *path)
 
 			agent_reload = 0;
 			if (agent_open(&reloaded, path) == 0 && agent_reload_http(agent, &reloaded) == 0) {
+				if (strcmp(reloaded.config->cluster, agent->config->cluster) == 0) {
+					reloaded.history = agent->history;   /* the new policy at the next cycle */
+					agent->history = NULL;
+				}
 				agent_close(agent);
 				*agent = reloaded;
 				agent_log(LOG_INFO, "%s: configuration reloaded", path);

@@ -28,6 +28,7 @@ struct metrics_offset {
 	size_t group;                               /* index into the snapshot's groups */
 	const struct snapshot_offset *offset;
 	const struct snapshot_partition *log;       /* the partition, or NULL: not collected */
+	int64_t time_lag_ms;                        /* -1: unknown */
 };
 
 /* One rendering. */
@@ -50,6 +51,7 @@ struct metrics_family {
 	bool (*partition_value)(const struct snapshot_partition *partition, int64_t *value);
 	/* for the consumer-group families: the value of one committed offset */
 	bool (*offset_value)(const struct metrics_offset *offset, int64_t *value);
+	bool milliseconds;              /* the value is in ms, shown in seconds */
 };
 
 /* ---------------------------------------------------------------- text */
@@ -231,9 +233,12 @@ metrics_index_offsets(struct metrics_run *run)
 	qsort(sorted, snapshot->topic_count, sizeof *sorted, metrics_topic_compare);
 	for (size_t g = 0; g < snapshot->group_count; g++) {
 		const struct snapshot_group *group = &snapshot->groups[g];
+		const int64_t *time_lags = run->view->groups != NULL ? run->view->groups[g].time_lag_ms
+		                                                     : NULL;
 
 		for (size_t o = 0; o < group->offset_count; o++)
 			run->offsets[n++] = (struct metrics_offset){
+				.time_lag_ms = time_lags != NULL ? time_lags[o] : -1,
 				.group = g,
 				.offset = &group->offsets[o],
 				.log = metrics_find_partition(sorted, snapshot->topic_count,
@@ -383,8 +388,8 @@ static void
 metrics_group_labels(struct metrics_run *run, size_t group, const char *topic,
                      const int32_t *partition)
 {
-	const struct metrics_owner *owner =
-		run->view->group_owners != NULL ? &run->view->group_owners[group] : NULL;
+	const struct metrics_group *owner =
+		run->view->groups != NULL ? &run->view->groups[group] : NULL;
 
 	metrics_label(&run->text, "consumergroup", run->snapshot->groups[group].name);
 	if (topic != NULL) {
@@ -415,7 +420,10 @@ metrics_emit_group_partition(struct metrics_run *run, const struct metrics_famil
 			continue;
 		metrics_sample(run, family);
 		metrics_group_labels(run, o->group, o->offset->topic, &o->offset->partition);
-		metrics_value(run, value);
+		if (family->milliseconds)
+			metrics_value_seconds(run, value);
+		else
+			metrics_value(run, value);
 	}
 }
 
@@ -450,6 +458,46 @@ metrics_emit_group_members(struct metrics_run *run, const struct metrics_family 
 		metrics_sample(run, family);
 		metrics_group_labels(run, g, NULL, NULL);
 		metrics_value(run, (int64_t)run->snapshot->groups[g].member_count);
+	}
+}
+
+static bool
+metrics_time_lag(const struct metrics_offset *o, int64_t *value)
+{
+	*value = o->time_lag_ms;
+	return o->time_lag_ms >= 0;
+}
+
+/* The group's largest time lag over its partitions. */
+static void
+metrics_emit_group_max_time_lag(struct metrics_run *run, const struct metrics_family *family)
+{
+	for (size_t g = 0; run->snapshot != NULL && run->view->groups != NULL &&
+	     g < run->snapshot->group_count; g++) {
+		if (run->view->groups[g].max_time_lag_ms < 0)
+			continue;
+		metrics_sample(run, family);
+		metrics_group_labels(run, g, NULL, NULL);
+		metrics_value_seconds(run, run->view->groups[g].max_time_lag_ms);
+	}
+}
+
+/* One sample per evaluated group: the status as a label, its severity as the value, so
+ * both `{status="STALLED"}` and `>= 3` (REWIND or worse) select what to alert on. */
+static void
+metrics_emit_group_status(struct metrics_run *run, const struct metrics_family *family)
+{
+	for (size_t g = 0; run->snapshot != NULL && run->view->groups != NULL &&
+	     g < run->snapshot->group_count; g++) {
+		enum lag_status status = run->view->groups[g].status;
+
+		if (lag_status_name(status) == NULL)
+			continue;
+		metrics_sample(run, family);
+		metrics_group_labels(run, g, NULL, NULL);
+		metrics_append(&run->text, ",", 1);
+		metrics_label(&run->text, "status", lag_status_name(status));
+		metrics_value(run, (int64_t)status);
 	}
 }
 
@@ -572,9 +620,18 @@ static const struct metrics_family metrics_families[] = {
 	  .emit = metrics_emit_group_topic_sum, .offset_value = metrics_lag },
 	{ .name = "kafka_consumergroup_members", .help = "Amount of members in a consumer group",
 	  .emit = metrics_emit_group_members },
-	/* Lag history adds its families here, with the same labels as kafka_consumergroup_lag:
-	 * kfleet_consumergroup_time_lag_seconds (per partition, and the group's maximum) and
-	 * kfleet_consumergroup_status{status} (OK, WARNING, ERROR, STOPPED, REWIND). */
+	{ .name = "kfleet_consumergroup_time_lag_seconds",
+	  .help = "Age of the next message a ConsumerGroup would read at Topic/Partition, "
+	          "interpolated over the log end offset history",
+	  .emit = metrics_emit_group_partition, .offset_value = metrics_time_lag,
+	  .milliseconds = true },
+	{ .name = "kfleet_consumergroup_max_time_lag_seconds",
+	  .help = "Largest time lag of a ConsumerGroup over its partitions",
+	  .emit = metrics_emit_group_max_time_lag },
+	{ .name = "kfleet_consumergroup_status",
+	  .help = "Status of a ConsumerGroup over its lag window, as a label; the value is its "
+	          "severity (1 OK, 2 WARNING, 3 REWIND, 4 STALLED, 5 STOPPED)",
+	  .emit = metrics_emit_group_status },
 	{ .name = "kfleet_cluster_up",
 	  .help = "1 if the agent's latest collection cycle reached the cluster, else 0",
 	  .emit = metrics_emit_cluster_up },

@@ -9,12 +9,18 @@
 #include <stddef.h>
 
 #include "agent/collect.h"
+#include "kfleet/lag.h"
 #include "kfleet/snapshot.h"
 
-/* Who owns a consumer group; either may be NULL (unowned: the label is ""). */
-struct metrics_owner {
+/* What the agent knows of a consumer group beyond the snapshot: who owns it (either may
+ * be NULL: unowned, the label is "") and what its lag history says (kfleet/history.h). */
+struct metrics_group {
 	const char *service;
 	const char *team;
+	enum lag_status status;         /* UNKNOWN: no kfleet_consumergroup_status sample */
+	int64_t max_time_lag_ms;        /* -1: unknown */
+	const int64_t *time_lag_ms;     /* one per snapshot offset of the group (-1: unknown),
+	                                   or NULL */
 };
 
 /* What the text is made from; every pointer is borrowed. */
@@ -23,7 +29,7 @@ struct metrics_view {
 	bool cluster_up;                        /* the latest cycle reached the cluster */
 	const struct snapshot *snapshot;        /* the latest collected one, or NULL: none yet */
 	const struct collect_requests *requests;   /* that cycle's requests, or NULL */
-	const struct metrics_owner *group_owners;  /* one per snapshot group, or NULL */
+	const struct metrics_group *groups;  /* one per snapshot group, or NULL */
 };
 
 /* The text of VIEW, NUL-terminated, *LENGTH set to its length without the NUL. Caller

@@ -272,7 +272,7 @@ bench_run(struct store *store, struct bench *b, int generations, double *seconds
 
 		bench_advance(b, g + 1);
 		start = now_seconds();
-		if (snapshot_write(store, &b->snapshot, &err) != 0) {
+		if (snapshot_write(store, &b->snapshot, NULL, &err) != 0) {
 			fprintf(stderr, "bench_snapshot: %s\n", err);
 			free(err);
 			return -1;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/history_write.h"
 #include "catalog/store_sql.h"
 #include "kfleet/snapshot.h"
 
@@ -69,7 +70,8 @@ static const char sql_insert_quota_value[] =
 	"INSERT INTO quota_values (quota_entity_id, key, value) VALUES (?1, ?2, ?3)";
 static const char sql_insert_group[] =
 	"INSERT INTO consumer_groups (cluster_id, name, state, protocol_type, protocol,"
-	"  coordinator_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	"  coordinator_id, status, status_reason, max_time_lag_ms)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 static const char sql_insert_member[] =
 	"INSERT INTO group_members (consumer_group_id, member_id, client_id, host)"
 	" VALUES (?1, ?2, ?3, ?4)";
@@ -77,7 +79,7 @@ static const char sql_insert_assignment[] =
 	"INSERT INTO member_assignments (group_member_id, topic, partition) VALUES (?1, ?2, ?3)";
 static const char sql_insert_offset[] =
 	"INSERT INTO committed_offsets (consumer_group_id, topic, partition, committed_offset,"
-	"  metadata) VALUES (?1, ?2, ?3, ?4, ?5)";
+	"  metadata, time_lag_ms, time_lag_estimated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 /* ?1 cluster id, ?2 section, ?3 error, ?4 now. since_ms moves only when the section goes
  * from collected to failing or back, so "failing since" survives repeated failures. */
@@ -100,6 +102,8 @@ static const char sql_mark_unreachable[] =
 struct snapshot_job {
 	struct store *store;
 	const struct snapshot *snapshot;
+	struct history *history;     /* or NULL */
+	const struct history_group_eval *evals;   /* one per group, or NULL */
 	sqlite3_int64 cluster_id;
 	int bind_rc;                 /* the first bind that failed in this write, or SQLITE_OK */
 	char *ids_text;              /* scratch for "1,2,3" replica lists */
@@ -468,9 +472,10 @@ snapshot_write_members(struct snapshot_job *job, const struct snapshot_group *g,
 	return 0;
 }
 
+/* G's offsets; EVAL (or NULL) has their time lags. */
 static int
 snapshot_write_offsets(struct snapshot_job *job, const struct snapshot_group *g,
-                       sqlite3_int64 group_id, char **err)
+                       const struct history_group_eval *eval, sqlite3_int64 group_id, char **err)
 {
 	sqlite3_stmt *insert = store_statement(job->store, sql_insert_offset, err);
 
@@ -484,6 +489,13 @@ snapshot_write_offsets(struct snapshot_job *job, const struct snapshot_group *g,
 		snapshot_bind_int(job, insert, 3, o->partition);
 		snapshot_bind_int(job, insert, 4, o->committed_offset);
 		snapshot_bind_text(job, insert, 5, o->metadata);
+		if (eval != NULL && eval->offsets[i].time_lag_ms >= 0) {
+			snapshot_bind_int(job, insert, 6, eval->offsets[i].time_lag_ms);
+			snapshot_bind_int(job, insert, 7, eval->offsets[i].estimated);
+		} else {
+			snapshot_bind_known(job, insert, 6, -1);
+			snapshot_bind_known(job, insert, 7, -1);
+		}
 		if (snapshot_step(job, insert, "committed offsets", err) < 0)
 			return -1;
 	}
@@ -499,6 +511,7 @@ snapshot_write_groups(struct snapshot_job *job, char **err)
 		return -1;
 	for (size_t i = 0; i < job->snapshot->group_count; i++) {
 		const struct snapshot_group *g = &job->snapshot->groups[i];
+		const struct history_group_eval *eval = job->evals != NULL ? &job->evals[i] : NULL;
 		sqlite3_int64 group_id;
 
 		snapshot_bind_int(job, insert, 1, job->cluster_id);
@@ -507,11 +520,15 @@ snapshot_write_groups(struct snapshot_job *job, char **err)
 		snapshot_bind_text(job, insert, 4, g->protocol_type);
 		snapshot_bind_text(job, insert, 5, g->protocol);
 		snapshot_bind_known(job, insert, 6, g->coordinator_id);
+		snapshot_bind_text(job, insert, 7, eval != NULL ? lag_status_name(eval->status) : NULL);
+		snapshot_bind_text(job, insert, 8,
+		                   eval != NULL && eval->reason[0] != '\0' ? eval->reason : NULL);
+		snapshot_bind_known(job, insert, 9, eval != NULL ? eval->max_time_lag_ms : -1);
 		if (snapshot_step(job, insert, "consumer groups", err) < 0)
 			return -1;
 		group_id = snapshot_last_id(job);
 		if (snapshot_write_members(job, g, group_id, err) < 0 ||
-		    snapshot_write_offsets(job, g, group_id, err) < 0)
+		    snapshot_write_offsets(job, g, eval, group_id, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -552,6 +569,13 @@ snapshot_write_sections(struct snapshot_job *job, char **err)
 static int
 snapshot_write_generation(struct snapshot_job *job, char **err)
 {
+	if (job->history != NULL) {
+		size_t count;
+
+		if (history_take(job->history, job->snapshot, err) < 0)
+			return -1;
+		job->evals = history_evaluation(job->history, &count);
+	}
 	if (snapshot_write_cluster(job, err) < 0 ||
 	    snapshot_run_for_cluster(job, sql_clear_current,
 	                             sizeof sql_clear_current / sizeof sql_clear_current[0],
@@ -561,13 +585,18 @@ snapshot_write_generation(struct snapshot_job *job, char **err)
 		if (snapshot_has(job, snapshot_writers[i].section) &&
 		    snapshot_writers[i].write(job, err) < 0)
 			return -1;
+	if (job->history != NULL &&
+	    history_write_frame(job->history, job->store, job->cluster_id, err) < 0)
+		return -1;
 	return snapshot_write_sections(job, err);
 }
 
 int
-snapshot_write(struct store *store, const struct snapshot *snapshot, char **err)
+snapshot_write(struct store *store, const struct snapshot *snapshot, struct history *history,
+               char **err)
 {
-	struct snapshot_job job = { .store = store, .snapshot = snapshot, .bind_rc = SQLITE_OK };
+	struct snapshot_job job = { .store = store, .snapshot = snapshot, .history = history,
+	                            .bind_rc = SQLITE_OK };
 	int rc;
 
 	*err = NULL;
@@ -583,6 +612,8 @@ snapshot_write(struct store *store, const struct snapshot *snapshot, char **err)
 		rc = store_commit(store, err);
 	if (rc < 0)
 		store_rollback(store);
+	if (history != NULL)
+		history_end_write(history, rc == 0);
 	free(job.ids_text);
 	return rc;
 }

@@ -36,7 +36,7 @@ struct cluster_config_field {
 };
 
 static cluster_config_parse_fn cluster_config_parse_name, cluster_config_parse_text,
-	cluster_config_parse_period, cluster_config_parse_listen;
+	cluster_config_parse_period, cluster_config_parse_listen, cluster_config_parse_window;
 
 static const struct cluster_config_field cluster_config_fields[] = {
 	{ .key = "cluster", .offset = offsetof(struct cluster_config, cluster),
@@ -47,6 +47,10 @@ static const struct cluster_config_field cluster_config_fields[] = {
 	  .parse = cluster_config_parse_period },
 	{ .key = "history", .offset = offsetof(struct cluster_config, history_ms),
 	  .parse = cluster_config_parse_period },
+	{ .key = "lag.window", .offset = offsetof(struct cluster_config, lag_window),
+	  .parse = cluster_config_parse_window },
+	{ .key = "lag.stopped_after", .offset = offsetof(struct cluster_config, lag_stopped_after_ms),
+	  .parse = cluster_config_parse_period },
 	{ .key = "listen", .offset = offsetof(struct cluster_config, listen),
 	  .parse = cluster_config_parse_listen },
 	{ .key = "http.token", .offset = offsetof(struct cluster_config, http_token),
@@ -54,7 +58,8 @@ static const struct cluster_config_field cluster_config_fields[] = {
 };
 
 #define CLUSTER_CONFIG_VALID_KEYS \
-	"cluster, catalog, interval, history, listen, http.token, " \
+	"cluster, catalog, interval, history, lag.window, lag.stopped_after, listen, " \
+	"http.token, " \
 	"and kafka.* for librdkafka properties"
 
 /* What a parse is working on. */
@@ -235,6 +240,25 @@ cluster_config_parse_period(struct cluster_config_parser *parser, unsigned line,
 		return cluster_config_fail(parser, line, "%s must be more than 0; write e.g. 30s",
 		                           key);
 	*(int64_t *)field = ms;
+	return 0;
+}
+
+/* The number of samples a group's status is evaluated over. */
+static int
+cluster_config_parse_window(struct cluster_config_parser *parser, unsigned line,
+                            const char *key, const char *value, void *field)
+{
+	char *end;
+	long samples;
+
+	errno = 0;
+	samples = strtol(value, &end, 10);
+	if (errno != 0 || end == value || *end != '\0' || samples < 2 ||
+	    samples > CLUSTER_CONFIG_MAX_LAG_WINDOW)
+		return cluster_config_fail(parser, line, "bad %s `%s`; write a number of samples "
+		                           "from 2 to %d, e.g. 10", key, value,
+		                           CLUSTER_CONFIG_MAX_LAG_WINDOW);
+	*(size_t *)field = (size_t)samples;
 	return 0;
 }
 
@@ -586,6 +610,8 @@ cluster_config_parse(const char *text, size_t len, const char *path, char **err)
 	else {
 		parser.config->interval_ms = CLUSTER_CONFIG_DEFAULT_INTERVAL_MS;
 		parser.config->history_ms = CLUSTER_CONFIG_DEFAULT_HISTORY_MS;
+		parser.config->lag_window = CLUSTER_CONFIG_DEFAULT_LAG_WINDOW;
+		parser.config->lag_stopped_after_ms = CLUSTER_CONFIG_DEFAULT_LAG_STOPPED_AFTER_MS;
 	}
 	if (!parser.failed && (nul = memchr(text, '\0', len)) != NULL) {
 		/* Strings end at a NUL: a value cut there would be read wrong, silently. */

@@ -22,6 +22,8 @@ struct cluster_config {
 	char *catalog;              /* `catalog`, or NULL: not set */
 	int64_t interval_ms;        /* `interval`, default 30 s */
 	int64_t history_ms;         /* `history`, default 7 d */
+	size_t lag_window;          /* `lag.window`: samples per group status, default 10 */
+	int64_t lag_stopped_after_ms;  /* `lag.stopped_after`, default 10 m */
 	char *listen;               /* `listen`, default "127.0.0.1:9308" (host:port;
 	                               IPv6 as [::1]:9308) */
 	char *http_token;           /* `http.token`, or NULL (may be @file) */
@@ -35,6 +37,9 @@ struct cluster_config {
 #define CLUSTER_CONFIG_DEFAULT_INTERVAL_MS INT64_C(30000)
 #define CLUSTER_CONFIG_DEFAULT_HISTORY_MS  INT64_C(604800000)
 #define CLUSTER_CONFIG_DEFAULT_LISTEN      "127.0.0.1:9308"
+#define CLUSTER_CONFIG_DEFAULT_LAG_WINDOW  10
+#define CLUSTER_CONFIG_MAX_LAG_WINDOW      1000
+#define CLUSTER_CONFIG_DEFAULT_LAG_STOPPED_AFTER_MS INT64_C(600000)
 
 /* Read PATH. On failure return NULL and set *err to one line "PATH:LINE: what is wrong;
  * what to do" (or "PATH: strerror" if unreadable; NULL only when out of memory); caller

@@ -14,6 +14,8 @@
 
 #include "kfleet/store.h"
 
+struct history;
+
 /* The collector's sections, each of which may fail on its own (e.g. ACLs: "no authorizer
  * configured"). A failed section writes no rows for this generation. */
 enum snapshot_section {
@@ -148,11 +150,14 @@ const char *snapshot_section_name(enum snapshot_section section);
 
 /* Replace SNAPSHOT->cluster's current state in STORE with SNAPSHOT, as its next generation,
  * in one transaction: what the snapshot no longer has (a deleted topic, a gone group) is
- * gone; other clusters, ownership and history are untouched; one lag sample per partition
- * and per committed offset is appended to the history. Readers see the previous generation
- * or this one, never a mix. Returns 0, or -1 with *err set (caller frees) and the previous
- * generation intact. */
-int snapshot_write(struct store *store, const struct snapshot *snapshot, char **err);
+ * gone; other clusters, ownership and history are untouched. With HISTORY (the cluster's,
+ * kfleet/history.h), the cycle is appended to the lag history in the same transaction and
+ * the generation carries what the history says: each committed offset's time lag, each
+ * group's status (history_evaluation has them too); NULL writes neither. Readers see the
+ * previous generation or this one, never a mix. Returns 0, or -1 with *err set (caller
+ * frees) and the previous generation intact. */
+int snapshot_write(struct store *store, const struct snapshot *snapshot, struct history *history,
+                   char **err);
 
 /* Record that CLUSTER could not be reached at AT_MS (Unix epoch, UTC), with ERROR as the
  * reason, keeping its last collected generation as it is for readers. Returns 0, or -1

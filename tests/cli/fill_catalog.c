@@ -183,7 +183,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	for (size_t i = 0; i < COUNT(snapshots); i++) {
-		if (snapshot_write(store, &snapshots[i], &err) < 0) {
+		if (snapshot_write(store, &snapshots[i], NULL, &err) < 0) {
 			fprintf(stderr, "fill_catalog: %s\n", err);
 			return 1;
 		}

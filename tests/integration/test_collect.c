@@ -466,7 +466,7 @@ test_cycle(void **state)
 		snprintf(path, sizeof path, "%s/catalog.db", f->dir);
 		store = store_open(path, &err);
 		assert_non_null(store);
-		if (snapshot_write(store, s, &err) < 0)
+		if (snapshot_write(store, s, NULL, &err) < 0)
 			fail_msg("snapshot_write: %s", err);
 		rows = listing_query(store, LISTING_LAG,
 		                     &(struct listing_filter){ .group = f->empty_group }, &err);

@@ -178,7 +178,7 @@ write_generation(struct store *store)
 	};
 	char *err = NULL;
 
-	if (snapshot_write(store, &snapshot, &err) < 0)
+	if (snapshot_write(store, &snapshot, NULL, &err) < 0)
 		fail_msg("%s", err);
 }
 

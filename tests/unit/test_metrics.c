@@ -68,7 +68,7 @@ static const struct snapshot_group groups[] = {
 	{ .name = "plain", .state = "Empty", .offsets = plain_offsets, .offset_count = 1 },
 };
 
-static const struct metrics_owner owners[] = {
+static const struct metrics_group owners[] = {
 	{ .service = "svc", .team = "pay\"ments" },
 	{ 0 },
 };
@@ -165,7 +165,7 @@ static const char *const absent_prefixes[] = {
 
 static const struct metrics_view full_view = {
 	.cluster = "prod-eu", .cluster_up = true, .snapshot = &snapshot,
-	.requests = &requests, .group_owners = owners,
+	.requests = &requests, .groups = owners,
 };
 
 static void
@@ -262,7 +262,7 @@ test_no_owners(void **state)
 	char *text;
 
 	(void)state;
-	view.group_owners = NULL;
+	view.groups = NULL;
 	view.requests = NULL;
 	text = render(&view);
 	assert_true(has_line(text, "kafka_consumergroup_members{consumergroup=\"we\\\"ird\\\\grp\\nx\","

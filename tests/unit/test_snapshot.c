@@ -182,7 +182,7 @@ write_ok(struct store *store, const struct snapshot *snapshot)
 {
 	char *err = NULL;
 
-	if (snapshot_write(store, snapshot, &err) != 0)
+	if (snapshot_write(store, snapshot, NULL, &err) != 0)
 		fail_msg("snapshot_write(%s): %s", snapshot->cluster, err);
 	assert_null(err);
 }
@@ -348,7 +348,7 @@ test_failed_write_rolls_back(void **state)
 		const struct failing_case *c = &failing_cases[i];
 		char *err = NULL;
 
-		assert_int_equal(snapshot_write(f->store, &c->snapshot, &err), -1);
+		assert_int_equal(snapshot_write(f->store, &c->snapshot, NULL, &err), -1);
 		assert_non_null(err);
 		if (strstr(err, c->message_has) == NULL || strstr(err, store_path(f->store)) == NULL)
 			fail_msg("%s: message \"%s\" should name the catalog and say \"%s\"", c->name,
@@ -370,7 +370,7 @@ test_snapshot_without_cluster_refused(void **state)
 	char *err = NULL;
 
 	nameless.cluster = "";
-	assert_int_equal(snapshot_write(f->store, &nameless, &err), -1);
+	assert_int_equal(snapshot_write(f->store, &nameless, NULL, &err), -1);
 	assert_non_null(strstr(err, "without a cluster name"));
 	free(err);
 	assert_int_equal(catalog_test_int(f->store, "SELECT count(*) FROM clusters"), 0);

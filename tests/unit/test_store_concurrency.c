@@ -108,7 +108,7 @@ writer_run(const char *path)
 	}
 	for (long long g = 1; g <= WRITER_GENERATIONS && now_seconds() < deadline; g++) {
 		generation_fill(&gen, g);
-		if (snapshot_write(store, &gen.snapshot, &err) != 0) {
+		if (snapshot_write(store, &gen.snapshot, NULL, &err) != 0) {
 			fprintf(stderr, "# writer, generation %lld: %s\n", g, err);
 			free(err);
 			store_close(store);
