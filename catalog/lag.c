@@ -1,6 +1,7 @@
 /* lag: time lag and group status from lag history (see kfleet/lag.h). */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -72,4 +73,64 @@ lag_status_parse_set(const char *list, unsigned *mask, char *bad, size_t bad_siz
 			return 0;
 		item += length + 1;
 	}
+}
+
+/* ---------------------------------------------------------------- formats */
+
+const char *
+lag_format_count(int64_t count, char *buf, size_t size)
+{
+	/* Unsigned, so that INT64_MIN has a magnitude too. */
+	uint64_t magnitude = count < 0 ? -(uint64_t)count : (uint64_t)count;
+	char text[LAG_COUNT_SIZE], *start = text + sizeof text;
+	int digits = 0;
+
+	*--start = '\0';
+	do {
+		if (digits > 0 && digits % 3 == 0)
+			*--start = ',';
+		*--start = (char)('0' + magnitude % 10);
+		magnitude /= 10;
+		digits++;
+	} while (magnitude > 0);
+	if (count < 0)
+		*--start = '-';
+	snprintf(buf, size, "%s", start);
+	return buf;
+}
+
+/* The units of durations, largest first: a duration shows its largest unit and the next
+ * one when that is not zero. */
+static const struct lag_duration_unit {
+	int64_t ms;
+	char suffix;
+} lag_duration_units[] = {
+	{ .ms = 24 * 60 * 60 * 1000, .suffix = 'd' },
+	{ .ms = 60 * 60 * 1000, .suffix = 'h' },
+	{ .ms = 60 * 1000, .suffix = 'm' },
+	{ .ms = 1000, .suffix = 's' },
+};
+
+#define LAG_DURATION_UNIT_COUNT (sizeof lag_duration_units / sizeof lag_duration_units[0])
+
+const char *
+lag_format_duration(int64_t ms, char *buf, size_t size)
+{
+	for (size_t i = 0; i + 1 < LAG_DURATION_UNIT_COUNT; i++) {
+		const struct lag_duration_unit *unit = &lag_duration_units[i], *next = unit + 1;
+		int64_t rest;
+
+		if (ms < unit->ms)
+			continue;
+		rest = ms % unit->ms / next->ms;
+		if (rest > 0)
+			snprintf(buf, size, "%" PRId64 "%c%" PRId64 "%c", ms / unit->ms,
+			         unit->suffix, rest, next->suffix);
+		else
+			snprintf(buf, size, "%" PRId64 "%c", ms / unit->ms, unit->suffix);
+		return buf;
+	}
+	/* Seconds, the smallest unit, alone; under a second (or negative) is 0s. */
+	snprintf(buf, size, "%" PRId64 "s", ms > 0 ? ms / 1000 : 0);
+	return buf;
 }

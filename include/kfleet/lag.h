@@ -112,10 +112,18 @@ enum lag_status lag_partition_status(const struct lag_sample *window, size_t cou
                                      const struct lag_partition_context *context,
                                      const struct lag_policy *policy, char *reason);
 
-/* Format COUNT with thousands separators ("5,400") into BUF (at least 28 bytes). */
+/* Sizes that hold any count ("-9,223,372,036,854,775,808") and any duration
+ * ("106751991167d7h") with their NUL. */
+#define LAG_COUNT_SIZE 28
+#define LAG_DURATION_SIZE 24
+
+/* Format COUNT with thousands separators ("5,400") into BUF (SIZE bytes, at least
+ * LAG_COUNT_SIZE for every count to fit); returns BUF. */
 const char *lag_format_count(int64_t count, char *buf, size_t size);
 
-/* Format a duration as reasons show it: "45s", "12m", "3h20m", "2d4h". */
+/* Format a duration as reasons show it: "45s", "12m", "3h20m", "2d4h": the largest unit
+ * and the next one unless it is 0, rounded down; "0s" under a second. Into BUF (SIZE
+ * bytes, at least LAG_DURATION_SIZE for every duration to fit); returns BUF. */
 const char *lag_format_duration(int64_t ms, char *buf, size_t size);
 
 #endif

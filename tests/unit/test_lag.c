@@ -1,0 +1,159 @@
+/* Unit tests for catalog/lag: the number and duration formats of lag reasons, and the
+ * parsing of status names. Every case is one row of a table. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kfleet/lag.h"
+
+#define COUNT(array) (sizeof (array) / sizeof (array)[0])
+
+#define SECOND INT64_C(1000)
+#define MINUTE (60 * SECOND)
+#define HOUR (60 * MINUTE)
+#define DAY (24 * HOUR)
+
+/* ---------------------------------------------------------------- formats */
+
+static const struct count_case {
+	int64_t count;
+	const char *text;
+} count_cases[] = {
+	{ .count = 0, .text = "0" },
+	{ .count = 999, .text = "999" },
+	{ .count = 1000, .text = "1,000" },
+	{ .count = 5400, .text = "5,400" },
+	{ .count = 1234567, .text = "1,234,567" },
+	{ .count = -999, .text = "-999" },
+	{ .count = -1234567, .text = "-1,234,567" },
+	{ .count = INT64_MAX, .text = "9,223,372,036,854,775,807" },
+	{ .count = INT64_MIN, .text = "-9,223,372,036,854,775,808" },
+};
+
+static const struct duration_case {
+	int64_t ms;
+	const char *text;
+} duration_cases[] = {
+	{ .ms = -5000, .text = "0s" },
+	{ .ms = 0, .text = "0s" },
+	{ .ms = 999, .text = "0s" },
+	{ .ms = 1000, .text = "1s" },
+	{ .ms = 45 * SECOND + 999, .text = "45s" },
+	{ .ms = 12 * MINUTE, .text = "12m" },
+	{ .ms = 12 * MINUTE + 30 * SECOND, .text = "12m30s" },
+	{ .ms = 3 * HOUR, .text = "3h" },
+	{ .ms = 3 * HOUR + 59 * SECOND, .text = "3h" },
+	{ .ms = 3 * HOUR + 20 * MINUTE + 59 * SECOND, .text = "3h20m" },
+	{ .ms = 2 * DAY + 4 * HOUR + 59 * MINUTE, .text = "2d4h" },
+	{ .ms = 2 * DAY + 59 * MINUTE, .text = "2d" },
+	{ .ms = INT64_MAX, .text = "106751991167d7h" },
+};
+
+/* The buffers are of the sizes the header names, which the extreme rows must fit. */
+static void
+test_formats(void **state)
+{
+	char count[LAG_COUNT_SIZE], duration[LAG_DURATION_SIZE];
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(count_cases); i++) {
+		const struct count_case *c = &count_cases[i];
+
+		if (strcmp(lag_format_count(c->count, count, sizeof count), c->text) != 0)
+			fail_msg("count %" PRId64 ": got %s, expected %s", c->count, count,
+			         c->text);
+	}
+	for (size_t i = 0; i < COUNT(duration_cases); i++) {
+		const struct duration_case *c = &duration_cases[i];
+
+		if (strcmp(lag_format_duration(c->ms, duration, sizeof duration), c->text) != 0)
+			fail_msg("duration %" PRId64 " ms: got %s, expected %s", c->ms, duration,
+			         c->text);
+	}
+	/* A short buffer gets what fits, terminated. */
+	assert_string_equal(lag_format_count(1234567, count, 6), "1,234");
+}
+
+/* ---------------------------------------------------------------- names */
+
+#define BIT(status) (1u << LAG_STATUS_##status)
+
+static const struct set_case {
+	const char *list;
+	int result;
+	unsigned mask;                  /* when RESULT is 0 */
+	const char *bad;                /* when RESULT is -1 */
+} set_cases[] = {
+	{ .list = "WARNING,ERROR",
+	  .mask = BIT(WARNING) | BIT(REWIND) | BIT(STALLED) | BIT(STOPPED) },
+	{ .list = "ok", .mask = BIT(OK) },
+	{ .list = "Stalled,stopped,STALLED", .mask = BIT(STALLED) | BIT(STOPPED) },
+	{ .list = "OK,BOGUS", .result = -1, .bad = "BOGUS" },
+	{ .list = "UNKNOWN", .result = -1, .bad = "UNKNOWN" },
+	{ .list = "", .result = -1, .bad = "" },
+	{ .list = "OK,", .result = -1, .bad = "" },
+	{ .list = "WARNING,,OK", .result = -1, .bad = "" },
+};
+
+static const struct threshold_case {
+	const char *name;
+	int status;
+} threshold_cases[] = {
+	{ .name = "ERROR", .status = LAG_STATUS_REWIND },
+	{ .name = "error", .status = LAG_STATUS_REWIND },
+	{ .name = "warning", .status = LAG_STATUS_WARNING },
+	{ .name = "OK", .status = LAG_STATUS_OK },
+	{ .name = "STOPPED", .status = LAG_STATUS_STOPPED },
+	{ .name = "UNKNOWN", .status = -1 },
+	{ .name = "", .status = -1 },
+};
+
+static void
+test_names(void **state)
+{
+	(void)state;
+	assert_null(lag_status_name(LAG_STATUS_UNKNOWN));
+	assert_null(lag_status_name(LAG_STATUS_COUNT));
+	for (int status = LAG_STATUS_OK; status < LAG_STATUS_COUNT; status++)
+		assert_int_equal(lag_status_parse(lag_status_name(status)), status);
+
+	for (size_t i = 0; i < COUNT(set_cases); i++) {
+		const struct set_case *c = &set_cases[i];
+		char bad[32] = "untouched";
+		unsigned mask = 0;
+		int result = lag_status_parse_set(c->list, &mask, bad, sizeof bad);
+
+		if (result != c->result)
+			fail_msg("\"%s\": got %d, expected %d", c->list, result, c->result);
+		if (result == 0 && mask != c->mask)
+			fail_msg("\"%s\": got mask %#x, expected %#x", c->list, mask, c->mask);
+		if (result < 0 && strcmp(bad, c->bad) != 0)
+			fail_msg("\"%s\": got bad \"%s\", expected \"%s\"", c->list, bad, c->bad);
+	}
+	for (size_t i = 0; i < COUNT(threshold_cases); i++) {
+		const struct threshold_case *c = &threshold_cases[i];
+		int got = lag_status_parse_threshold(c->name);
+
+		if (got != c->status)
+			fail_msg("threshold \"%s\": got %d, expected %d", c->name, got, c->status);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests_name("lag", tests, NULL, NULL);
+}
