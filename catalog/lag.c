@@ -75,6 +75,78 @@ lag_status_parse_set(const char *list, unsigned *mask, char *bad, size_t bad_siz
 	}
 }
 
+/* ---------------------------------------------------------------- time lag */
+
+/* The age at NOW_MS, rounded to the millisecond, of a message produced AFTER_POINT_MS
+ * after POINT_MS (before it when negative); never negative, at most INT64_MAX.
+ * AFTER_POINT_MS is long double because offsets up to 2^62 times spans of days do not
+ * fit in 64 bits. */
+static int64_t
+lag_age(int64_t now_ms, int64_t point_ms, long double after_point_ms)
+{
+	long double age = (long double)(now_ms - point_ms) - after_point_ms + 0.5L;
+
+	if (age < 1)
+		return 0;
+	if (age >= (long double)INT64_MAX)
+		return INT64_MAX;
+	return (int64_t)age;
+}
+
+/* PART / WHOLE of SPAN_MS: where in a span the PART-th of WHOLE evenly spaced messages was
+ * produced. */
+static long double
+lag_share(int64_t part, int64_t whole, int64_t span_ms)
+{
+	return (long double)part * span_ms / whole;
+}
+
+struct lag_time
+lag_time_lag(const struct lag_point *history, size_t count, int64_t committed, int64_t now_ms)
+{
+	struct lag_time lag = { .known = count > 0 };
+	const struct lag_point *oldest, *newest;
+	size_t after;
+
+	if (count == 0)
+		return lag;
+	oldest = &history[0];
+	newest = &history[count - 1];
+	if (committed >= newest->log_end_offset)
+		return lag;
+
+	/* The first point whose log end is past COMMITTED, looked for from the newest back
+	 * because a consumer is usually near the head. */
+	for (after = count - 1; after > 0 && history[after - 1].log_end_offset > committed; after--)
+		;
+	if (after > 0) {
+		const struct lag_point *from = &history[after - 1], *to = &history[after];
+
+		/* A log end L at t means offsets below L existed at t: COMMITTED is message
+		 * number COMMITTED - L0 + 1 of the L1 - L0 produced after FROM, the last of
+		 * them at TO. */
+		lag.ms = lag_age(now_ms, from->at_ms,
+		                 lag_share(committed - from->log_end_offset + 1,
+		                           to->log_end_offset - from->log_end_offset,
+		                           to->at_ms - from->at_ms));
+		return lag;
+	}
+
+	lag.estimated = true;
+	if (newest->log_end_offset > oldest->log_end_offset && newest->at_ms > oldest->at_ms) {
+		/* The spacing of the interpolation, backwards: the message at the oldest log
+		 * end - 1 was produced at the oldest point, and each one before it a message's
+		 * time at the mean rate earlier. */
+		lag.ms = lag_age(now_ms, oldest->at_ms,
+		                 -lag_share(oldest->log_end_offset - committed - 1,
+		                            newest->log_end_offset - oldest->log_end_offset,
+		                            newest->at_ms - oldest->at_ms));
+	} else {
+		lag.ms = lag_age(now_ms, oldest->at_ms, 0);
+	}
+	return lag;
+}
+
 /* ---------------------------------------------------------------- formats */
 
 const char *

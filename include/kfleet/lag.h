@@ -58,15 +58,19 @@ struct lag_point {
 struct lag_time {
 	bool known;             /* false: no history to estimate from */
 	bool estimated;         /* extrapolated beyond the oldest point of the history */
-	int64_t ms;             /* >= 0; 0 when caught up (COMMITTED >= the newest log end) */
+	int64_t ms;             /* >= 0, rounded; 0 when caught up (COMMITTED >= the newest
+	                         * log end); INT64_MAX if an extrapolation goes beyond */
 };
 
 /* Time lag from HISTORY (COUNT points, the newest being the current log end offset):
  * the message at COMMITTED was produced between the last point whose log end offset is
  * <= COMMITTED and the next one, at the time linear interpolation between the two gives
- * (as kafka-lag-exporter does). Before the oldest point it is extrapolated at the
- * history's mean rate and flagged estimated; with no rate to use, the oldest point's age
- * is a lower bound, flagged estimated too. */
+ * (as kafka-lag-exporter does). A log end L at t means offsets below L existed at t, so
+ * of the L1 - L0 messages produced between (t0, L0) and (t1, L1), COMMITTED is number
+ * COMMITTED - L0 + 1 and the last is produced at t1. Before the oldest point it is
+ * extrapolated at the history's mean rate, with the same spacing (the message at the
+ * oldest log end - 1 is produced at the oldest point), and flagged estimated; with no rate
+ * to use, the oldest point's age is a lower bound, flagged estimated too. */
 struct lag_time lag_time_lag(const struct lag_point *history, size_t count, int64_t committed,
                              int64_t now_ms);
 

@@ -1,5 +1,6 @@
-/* Unit tests for catalog/lag: the number and duration formats of lag reasons, and the
- * parsing of status names. Every case is one row of a table. */
+/* Unit tests for catalog/lag: time lag from a partition's log end history (interpolation,
+ * extrapolation, offsets near 2^62), the number and duration formats of lag reasons, and
+ * the parsing of status names. Every case is one row of a table. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -16,10 +17,102 @@
 
 #define COUNT(array) (sizeof (array) / sizeof (array)[0])
 
+/* A real time (November 2023), so that times are as large as the catalog's. */
+#define T0 INT64_C(1700000000000)
 #define SECOND INT64_C(1000)
 #define MINUTE (60 * SECOND)
 #define HOUR (60 * MINUTE)
 #define DAY (24 * HOUR)
+#define WEEK (7 * DAY)
+#define OFFSET_2_62 (INT64_C(1) << 62)
+
+/* An array member of a case and its length, from one list of initialisers. */
+#define POINTS(...) .history = { __VA_ARGS__ }, \
+	.count = sizeof (struct lag_point[]){ __VA_ARGS__ } / sizeof (struct lag_point)
+
+/* ---------------------------------------------------------------- time lag */
+
+struct time_case {
+	const char *name;
+	struct lag_point history[4];
+	size_t count;
+	int64_t committed, now_ms;
+	struct lag_time expected;
+};
+
+static const struct time_case time_cases[] = {
+	{ .name = "no history", .committed = 5, .now_ms = 1000,
+	  .expected = { .known = false } },
+	{ .name = "caught up", POINTS({ 0, 100 }, { 1000, 200 }), .committed = 200,
+	  .now_ms = 1500, .expected = { .known = true, .ms = 0 } },
+	{ .name = "committed past the log end", POINTS({ 0, 100 }, { 1000, 200 }),
+	  .committed = 250, .now_ms = 1500, .expected = { .known = true, .ms = 0 } },
+	/* 100 messages in 1 s, one every 10 ms: offset 149 is the 50th. */
+	{ .name = "midpoint of a span", POINTS({ 0, 100 }, { 1000, 200 }), .committed = 149,
+	  .now_ms = 1000, .expected = { .known = true, .ms = 500 } },
+	{ .name = "first message after a point", POINTS({ 0, 100 }, { 1000, 200 }),
+	  .committed = 100, .now_ms = 1000, .expected = { .known = true, .ms = 990 } },
+	{ .name = "last message of a span, produced at its end",
+	  POINTS({ 0, 100 }, { 1000, 200 }), .committed = 199, .now_ms = 1600,
+	  .expected = { .known = true, .ms = 600 } },
+	{ .name = "plateau: the last of the equal log ends",
+	  POINTS({ 0, 100 }, { 1000, 100 }, { 2000, 100 }, { 3000, 200 }), .committed = 100,
+	  .now_ms = 3000, .expected = { .known = true, .ms = 990 } },
+	{ .name = "the span that holds the offset",
+	  POINTS({ 0, 0 }, { 1000, 1000 }, { 2000, 1100 }, { 3000, 4100 }), .committed = 1050,
+	  .now_ms = 3000, .expected = { .known = true, .ms = 1490 } },
+	{ .name = "rounded to the millisecond", POINTS({ 0, 0 }, { 1000, 3 }), .committed = 0,
+	  .now_ms = 1000, .expected = { .known = true, .ms = 667 } },
+	{ .name = "clock behind the history: never negative", POINTS({ 0, 100 }, { 1000, 200 }),
+	  .committed = 199, .now_ms = 900, .expected = { .known = true, .ms = 0 } },
+	/* 1,000 messages in 10 s: offset 899 is 100 messages, 1 s, before offset 999. */
+	{ .name = "extrapolated at the mean rate", POINTS({ 10000, 1000 }, { 20000, 2000 }),
+	  .committed = 899, .now_ms = 20000,
+	  .expected = { .known = true, .estimated = true, .ms = 11000 } },
+	{ .name = "extrapolated: the message just below the oldest point",
+	  POINTS({ 10000, 1000 }, { 20000, 2000 }), .committed = 999, .now_ms = 20000,
+	  .expected = { .known = true, .estimated = true, .ms = 10000 } },
+	{ .name = "extrapolated at the whole history's rate",
+	  POINTS({ 0, 1000 }, { 1000, 1100 }, { 2000, 3000 }), .committed = 500,
+	  .now_ms = 2000, .expected = { .known = true, .estimated = true, .ms = 2499 } },
+	{ .name = "one point: its age, a lower bound", POINTS({ 5000, 100 }), .committed = 50,
+	  .now_ms = 65000, .expected = { .known = true, .estimated = true, .ms = 60000 } },
+	{ .name = "no growth: the oldest point's age", POINTS({ 0, 100 }, { 1000, 100 }),
+	  .committed = 50, .now_ms = 1000,
+	  .expected = { .known = true, .estimated = true, .ms = 1000 } },
+	{ .name = "offsets near 2^62 over a week",
+	  POINTS({ T0, OFFSET_2_62 - 1000 }, { T0 + WEEK, OFFSET_2_62 }),
+	  .committed = OFFSET_2_62 - 501, .now_ms = T0 + WEEK,
+	  .expected = { .known = true, .ms = WEEK / 2 } },
+	{ .name = "offsets from 0 to near 2^62 in a week",
+	  POINTS({ T0, 0 }, { T0 + WEEK, 3 * (OFFSET_2_62 / 4) }),
+	  .committed = OFFSET_2_62 / 4 - 1, .now_ms = T0 + WEEK,
+	  .expected = { .known = true, .ms = 2 * WEEK / 3 } },
+	/* 86,400 messages a day, one a second: 3,600 messages before the oldest is 1 h. */
+	{ .name = "a day's rate, extrapolated an hour back",
+	  POINTS({ T0, 1000000 }, { T0 + DAY, 1086400 }), .committed = 1000000 - 3601,
+	  .now_ms = T0 + DAY, .expected = { .known = true, .estimated = true, .ms = DAY + HOUR } },
+	{ .name = "an extrapolation past INT64_MAX stops there",
+	  POINTS({ T0, OFFSET_2_62 - 1 }, { T0 + WEEK, OFFSET_2_62 }), .committed = 0,
+	  .now_ms = T0 + WEEK, .expected = { .known = true, .estimated = true, .ms = INT64_MAX } },
+};
+
+static void
+test_time_lag(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < COUNT(time_cases); i++) {
+		const struct time_case *c = &time_cases[i];
+		struct lag_time got = lag_time_lag(c->history, c->count, c->committed, c->now_ms);
+
+		if (got.known != c->expected.known || got.estimated != c->expected.estimated ||
+		    got.ms != c->expected.ms)
+			fail_msg("%s: got known %d estimated %d ms %" PRId64
+			         ", expected known %d estimated %d ms %" PRId64, c->name, got.known,
+			         got.estimated, got.ms, c->expected.known, c->expected.estimated,
+			         c->expected.ms);
+	}
+}
 
 /* ---------------------------------------------------------------- formats */
 
@@ -151,6 +244,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_time_lag),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_names),
 	};
