@@ -147,6 +147,147 @@ lag_time_lag(const struct lag_point *history, size_t count, int64_t committed, i
 	return lag;
 }
 
+/* ---------------------------------------------------------------- status */
+
+/* What the rules look at, gathered in one pass over a window of at least two samples. */
+struct lag_window_facts {
+	const struct lag_sample *oldest, *newest;
+	const struct lag_sample *rewind;        /* the newest sample whose committed offset is
+	                                         * below the one before it, or NULL */
+	const struct lag_sample *caught_up;     /* the newest sample with lag 0, or NULL */
+	bool committed_unchanged;
+	bool lag_never_decreased;
+};
+
+/* A sample's lag, at least 0: a committed offset read after the log end can be past it. */
+static int64_t
+lag_of(const struct lag_sample *sample)
+{
+	return sample->log_end_offset > sample->committed_offset
+	       ? sample->log_end_offset - sample->committed_offset : 0;
+}
+
+static struct lag_window_facts
+lag_window_facts(const struct lag_sample *window, size_t count)
+{
+	struct lag_window_facts facts = {
+		.oldest = &window[0], .newest = &window[count - 1],
+		.caught_up = lag_of(&window[0]) == 0 ? &window[0] : NULL,
+		.committed_unchanged = true, .lag_never_decreased = true,
+	};
+
+	for (size_t i = 1; i < count; i++) {
+		const struct lag_sample *sample = &window[i], *before = &window[i - 1];
+
+		if (lag_of(sample) == 0)
+			facts.caught_up = sample;
+		/* A log end that went down too means the partition was recreated or truncated:
+		 * the group's offset followed it, which is not the group's doing. */
+		if (sample->committed_offset < before->committed_offset &&
+		    sample->log_end_offset >= before->log_end_offset)
+			facts.rewind = sample;
+		if (sample->committed_offset != before->committed_offset)
+			facts.committed_unchanged = false;
+		if (lag_of(sample) < lag_of(before))
+			facts.lag_never_decreased = false;
+	}
+	return facts;
+}
+
+enum lag_status
+lag_partition_status(const struct lag_sample *window, size_t count,
+                     const struct lag_partition_context *context,
+                     const struct lag_policy *policy, char *reason)
+{
+	size_t limit = policy->window > 0 ? policy->window : LAG_POLICY_DEFAULT_WINDOW;
+	int64_t stopped_after_ms = policy->stopped_after_ms > 0 ? policy->stopped_after_ms
+	                           : LAG_POLICY_DEFAULT_STOPPED_AFTER_MS;
+	struct lag_window_facts facts;
+	int64_t committed_since_ms, log_end_at_commit;
+	char lag[LAG_COUNT_SIZE], stuck_for[LAG_DURATION_SIZE];
+
+	if (count > limit) {
+		window += count - limit;
+		count = limit;
+	}
+	if (count == 0) {
+		snprintf(reason, LAG_REASON_SIZE, "no samples");
+		return LAG_STATUS_UNKNOWN;
+	}
+	if (lag_of(&window[count - 1]) == 0) {
+		snprintf(reason, LAG_REASON_SIZE, "caught up");
+		return LAG_STATUS_OK;
+	}
+	lag_format_count(lag_of(&window[count - 1]), lag, sizeof lag);
+	if (count == 1) {
+		snprintf(reason, LAG_REASON_SIZE, "lag %s, one sample: not enough to judge", lag);
+		return LAG_STATUS_UNKNOWN;
+	}
+
+	facts = lag_window_facts(window, count);
+	if (facts.rewind != NULL) {
+		char from[LAG_COUNT_SIZE], to[LAG_COUNT_SIZE];
+
+		lag_format_count(facts.rewind[-1].committed_offset, from, sizeof from);
+		lag_format_count(facts.rewind->committed_offset, to, sizeof to);
+		snprintf(reason, LAG_REASON_SIZE, "committed offset went back from %s to %s", from,
+		         to);
+		return LAG_STATUS_REWIND;
+	}
+	if (facts.caught_up != NULL) {
+		char ago[LAG_DURATION_SIZE];
+
+		lag_format_duration(context->now_ms - facts.caught_up->at_ms, ago, sizeof ago);
+		snprintf(reason, LAG_REASON_SIZE, "lag %s, caught up %s ago", lag, ago);
+		return LAG_STATUS_OK;
+	}
+
+	/* When the caller does not know since when, the window itself shows the offset
+	 * unchanged since its oldest sample. */
+	committed_since_ms = context->committed_since_ms >= 0 ? context->committed_since_ms
+	                     : facts.oldest->at_ms;
+	log_end_at_commit = context->log_end_at_commit >= 0 ? context->log_end_at_commit
+	                    : facts.oldest->log_end_offset;
+	lag_format_duration(context->now_ms - committed_since_ms, stuck_for, sizeof stuck_for);
+	if (facts.committed_unchanged && context->has_members) {
+		char committed[LAG_COUNT_SIZE];
+
+		lag_format_count(facts.newest->committed_offset, committed, sizeof committed);
+		snprintf(reason, LAG_REASON_SIZE, "committed offset stuck at %s for %s with lag %s",
+		         committed, stuck_for, lag);
+		return LAG_STATUS_STALLED;
+	}
+	if (facts.committed_unchanged && context->now_ms - committed_since_ms >= stopped_after_ms &&
+	    facts.newest->log_end_offset > log_end_at_commit) {
+		char arrived[LAG_COUNT_SIZE];
+
+		lag_format_count(facts.newest->log_end_offset - log_end_at_commit, arrived,
+		                 sizeof arrived);
+		snprintf(reason, LAG_REASON_SIZE,
+		         "no member and no commit for %s while %s messages arrived", stuck_for,
+		         arrived);
+		return LAG_STATUS_STOPPED;
+	}
+
+	if (facts.lag_never_decreased && lag_of(facts.newest) > lag_of(facts.oldest)) {
+		char from[LAG_COUNT_SIZE], over[LAG_DURATION_SIZE];
+
+		lag_format_count(lag_of(facts.oldest), from, sizeof from);
+		lag_format_duration(facts.newest->at_ms - facts.oldest->at_ms, over, sizeof over);
+		snprintf(reason, LAG_REASON_SIZE, "lag grew from %s to %s over %s%s", from, lag,
+		         over, context->has_members ? "" : " with no member");
+		return LAG_STATUS_WARNING;
+	}
+	/* Unchanged here means no member (members would be STALLED) and nothing new since
+	 * the commit, or not for long enough to call it stopped. */
+	if (facts.committed_unchanged)
+		snprintf(reason, LAG_REASON_SIZE, "lag %s, no member and no commit for %s", lag,
+		         stuck_for);
+	else
+		snprintf(reason, LAG_REASON_SIZE, "lag %s, consuming", lag);
+	return LAG_STATUS_OK;
+}
+
 /* ---------------------------------------------------------------- formats */
 
 const char *

@@ -85,8 +85,8 @@ struct lag_sample {
 };
 
 struct lag_policy {
-	size_t window;                  /* samples evaluated, the newest last (default 10) */
-	int64_t stopped_after_ms;       /* default 10 minutes */
+	size_t window;                  /* samples evaluated, the newest last (0: default 10) */
+	int64_t stopped_after_ms;       /* 0: default 10 minutes */
 };
 
 #define LAG_POLICY_DEFAULT_WINDOW 10
@@ -102,16 +102,24 @@ struct lag_partition_context {
 };
 
 /* The status of one partition of a group over WINDOW (COUNT samples, oldest first, the
- * newest being now), with a one-line reason written to REASON (LAG_REASON_SIZE bytes).
+ * newest being now; only the newest policy->window count), with a one-line reason
+ * written to REASON (LAG_REASON_SIZE bytes), e.g. "lag grew from 120 to 5,400 over 10m".
  * Rules, first match wins:
- *   no sample -> UNKNOWN; one sample -> OK when its lag is 0, else UNKNOWN;
+ *   no sample -> UNKNOWN;
+ *   lag 0 in the newest sample -> OK; one sample with lag -> UNKNOWN;
+ *   a committed offset lower than the one before it, while the log end offset did not go
+ *     down (a recreated or truncated partition is not the group's doing) -> REWIND;
  *   a sample with lag 0 -> OK (Burrow: caught up within the window);
- *   a committed offset lower than the one before it -> REWIND;
- *   committed offset the same across the window and lag > 0:
+ *   committed offset the same across the window (so lag > 0 throughout):
  *     members -> STALLED;
- *     no member, unchanged for >= stopped_after while the log end moved -> STOPPED;
+ *     no member, unchanged for >= stopped_after while the log end grew since the commit
+ *       -> STOPPED (committed_since_ms -1: since the oldest sample; log_end_at_commit -1:
+ *       the oldest sample's);
  *   lag never decreased and grew across the window -> WARNING;
- *   otherwise OK. */
+ *   otherwise OK.
+ * REWIND comes before the window's lag 0, unlike in Burrow: a caught-up group that rewinds
+ * does so right after a sample with lag 0, which stays in the window as long as the step
+ * back does, so the other order would never report a caught-up group's rewind. */
 enum lag_status lag_partition_status(const struct lag_sample *window, size_t count,
                                      const struct lag_partition_context *context,
                                      const struct lag_policy *policy, char *reason);

@@ -1,6 +1,7 @@
 /* Unit tests for catalog/lag: time lag from a partition's log end history (interpolation,
- * extrapolation, offsets near 2^62), the number and duration formats of lag reasons, and
- * the parsing of status names. Every case is one row of a table. */
+ * extrapolation, offsets near 2^62), a partition's status by Burrow's rules with the exact
+ * reason each gives, the number and duration formats of those reasons, and the parsing
+ * of status names. Every case is one row of a table. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -29,6 +30,8 @@
 /* An array member of a case and its length, from one list of initialisers. */
 #define POINTS(...) .history = { __VA_ARGS__ }, \
 	.count = sizeof (struct lag_point[]){ __VA_ARGS__ } / sizeof (struct lag_point)
+#define SAMPLES(...) .window = { __VA_ARGS__ }, \
+	.count = sizeof (struct lag_sample[]){ __VA_ARGS__ } / sizeof (struct lag_sample)
 
 /* ---------------------------------------------------------------- time lag */
 
@@ -111,6 +114,159 @@ test_time_lag(void **state)
 			         ", expected known %d estimated %d ms %" PRId64, c->name, got.known,
 			         got.estimated, got.ms, c->expected.known, c->expected.estimated,
 			         c->expected.ms);
+	}
+}
+
+/* ---------------------------------------------------------------- status */
+
+#define AT(minute) (T0 + (minute) * MINUTE)
+#define SAMPLE(minute, committed, log_end) \
+	{ .at_ms = AT(minute), .committed_offset = (committed), .log_end_offset = (log_end) }
+/* Evaluated at MINUTE, since when the offset is committed and the log end then unknown. */
+#define MEMBERS_AT(minute) { .has_members = true, .committed_since_ms = -1, \
+	.log_end_at_commit = -1, .now_ms = AT(minute) }
+#define NO_MEMBER_AT(minute) { .has_members = false, .committed_since_ms = -1, \
+	.log_end_at_commit = -1, .now_ms = AT(minute) }
+
+struct status_case {
+	const char *name;
+	struct lag_sample window[12];
+	size_t count;
+	struct lag_partition_context context;
+	struct lag_policy policy;               /* zero: the defaults */
+	enum lag_status status;
+	const char *reason;
+};
+
+static const struct status_case status_cases[] = {
+	{ .name = "no samples", .context = MEMBERS_AT(0),
+	  .status = LAG_STATUS_UNKNOWN, .reason = "no samples" },
+	{ .name = "one sample, caught up", SAMPLES(SAMPLE(0, 100, 100)), .context = MEMBERS_AT(0),
+	  .status = LAG_STATUS_OK, .reason = "caught up" },
+	{ .name = "one sample with lag", SAMPLES(SAMPLE(0, 100, 220)), .context = MEMBERS_AT(0),
+	  .status = LAG_STATUS_UNKNOWN, .reason = "lag 120, one sample: not enough to judge" },
+	{ .name = "committed past the log end is lag 0",
+	  SAMPLES(SAMPLE(0, 90, 100), SAMPLE(1, 101, 100)), .context = MEMBERS_AT(1),
+	  .status = LAG_STATUS_OK, .reason = "caught up" },
+	{ .name = "caught up now",
+	  SAMPLES(SAMPLE(0, 100, 300), SAMPLE(1, 200, 300), SAMPLE(2, 300, 300)),
+	  .context = MEMBERS_AT(2), .status = LAG_STATUS_OK, .reason = "caught up" },
+	{ .name = "lag 0 in the window beats WARNING",
+	  SAMPLES(SAMPLE(0, 100, 100), SAMPLE(1, 100, 200), SAMPLE(2, 150, 400),
+	          SAMPLE(3, 200, 500)),
+	  .context = MEMBERS_AT(3), .status = LAG_STATUS_OK,
+	  .reason = "lag 300, caught up 3m ago" },
+	{ .name = "lag 0 in the window beats STALLED",
+	  SAMPLES(SAMPLE(0, 100, 100), SAMPLE(1, 100, 150), SAMPLE(2, 100, 150)),
+	  .context = MEMBERS_AT(2), .status = LAG_STATUS_OK, .reason = "lag 50, caught up 2m ago" },
+	{ .name = "REWIND",
+	  SAMPLES(SAMPLE(0, 4500, 6000), SAMPLE(1, 5000, 6100), SAMPLE(2, 1200, 6200),
+	          SAMPLE(3, 1300, 6300)),
+	  .context = MEMBERS_AT(3), .status = LAG_STATUS_REWIND,
+	  .reason = "committed offset went back from 5,000 to 1,200" },
+	{ .name = "REWIND beats an earlier lag 0",
+	  SAMPLES(SAMPLE(0, 5000, 5000), SAMPLE(1, 1200, 5100), SAMPLE(2, 1300, 5200)),
+	  .context = MEMBERS_AT(2), .status = LAG_STATUS_REWIND,
+	  .reason = "committed offset went back from 5,000 to 1,200" },
+	{ .name = "lag 0 now beats REWIND",
+	  SAMPLES(SAMPLE(0, 5000, 5100), SAMPLE(1, 1200, 5200), SAMPLE(2, 5200, 5200)),
+	  .context = MEMBERS_AT(2), .status = LAG_STATUS_OK, .reason = "caught up" },
+	{ .name = "REWIND: the newest step back",
+	  SAMPLES(SAMPLE(0, 900, 1000), SAMPLE(1, 500, 1100), SAMPLE(2, 800, 1200),
+	          SAMPLE(3, 300, 1300)),
+	  .context = MEMBERS_AT(3), .status = LAG_STATUS_REWIND,
+	  .reason = "committed offset went back from 800 to 300" },
+	{ .name = "log end down too: recreated, not REWIND",
+	  SAMPLES(SAMPLE(0, 5000, 5100), SAMPLE(1, 40, 100), SAMPLE(2, 80, 150)),
+	  .context = MEMBERS_AT(2), .status = LAG_STATUS_OK, .reason = "lag 70, consuming" },
+	{ .name = "STALLED over the window",
+	  SAMPLES(SAMPLE(0, 1200, 2000), SAMPLE(1, 1200, 2000), SAMPLE(3, 1200, 2000),
+	          SAMPLE(5, 1200, 2000)),
+	  .context = MEMBERS_AT(5), .status = LAG_STATUS_STALLED,
+	  .reason = "committed offset stuck at 1,200 for 5m with lag 800" },
+	{ .name = "STALLED since a commit older than the window",
+	  SAMPLES(SAMPLE(0, 1200, 1900), SAMPLE(1, 1200, 1950), SAMPLE(2, 1200, 2000)),
+	  .context = { .has_members = true, .committed_since_ms = AT(-63),
+	               .log_end_at_commit = 1200, .now_ms = AT(2) },
+	  .status = LAG_STATUS_STALLED,
+	  .reason = "committed offset stuck at 1,200 for 1h5m with lag 800" },
+	{ .name = "STOPPED",
+	  SAMPLES(SAMPLE(10, 1000, 5000), SAMPLE(11, 1000, 6000), SAMPLE(12, 1000, 6400)),
+	  .context = { .committed_since_ms = AT(0), .log_end_at_commit = 1000, .now_ms = AT(12) },
+	  .status = LAG_STATUS_STOPPED,
+	  .reason = "no member and no commit for 12m while 5,400 messages arrived" },
+	{ .name = "STOPPED from the window alone",
+	  SAMPLES(SAMPLE(0, 500, 1000), SAMPLE(4, 500, 1600), SAMPLE(8, 500, 2200),
+	          SAMPLE(12, 500, 2800)),
+	  .context = NO_MEMBER_AT(12), .status = LAG_STATUS_STOPPED,
+	  .reason = "no member and no commit for 12m while 1,800 messages arrived" },
+	{ .name = "STOPPED at exactly stopped_after",
+	  SAMPLES(SAMPLE(8, 1000, 1300), SAMPLE(9, 1000, 1400), SAMPLE(10, 1000, 1500)),
+	  .context = { .committed_since_ms = AT(0), .log_end_at_commit = 1000, .now_ms = AT(10) },
+	  .status = LAG_STATUS_STOPPED,
+	  .reason = "no member and no commit for 10m while 500 messages arrived" },
+	{ .name = "STOPPED after a shorter stopped_after",
+	  SAMPLES(SAMPLE(0, 1000, 1100), SAMPLE(1, 1000, 1200), SAMPLE(2, 1000, 1300)),
+	  .context = NO_MEMBER_AT(2), .policy = { .stopped_after_ms = 2 * MINUTE },
+	  .status = LAG_STATUS_STOPPED,
+	  .reason = "no member and no commit for 2m while 200 messages arrived" },
+	{ .name = "no member, not for long: WARNING as lag grows",
+	  SAMPLES(SAMPLE(7, 1000, 1200), SAMPLE(8, 1000, 1500), SAMPLE(9, 1000, 1700)),
+	  .context = { .committed_since_ms = AT(0), .log_end_at_commit = 1000, .now_ms = AT(9) },
+	  .status = LAG_STATUS_WARNING,
+	  .reason = "lag grew from 200 to 700 over 2m with no member" },
+	{ .name = "no member for long, nothing new since the commit: OK",
+	  SAMPLES(SAMPLE(20, 1200, 2000), SAMPLE(21, 1200, 2000), SAMPLE(22, 1200, 2000)),
+	  .context = { .committed_since_ms = AT(0), .log_end_at_commit = 2000, .now_ms = AT(22) },
+	  .status = LAG_STATUS_OK, .reason = "lag 800, no member and no commit for 22m" },
+	{ .name = "WARNING: lag never decreased and grew",
+	  SAMPLES(SAMPLE(0, 1000, 1120), SAMPLE(5, 2000, 2120), SAMPLE(10, 3000, 8400)),
+	  .context = MEMBERS_AT(10), .status = LAG_STATUS_WARNING,
+	  .reason = "lag grew from 120 to 5,400 over 10m" },
+	{ .name = "lag decreased once: OK",
+	  SAMPLES(SAMPLE(0, 1000, 1100), SAMPLE(1, 1100, 1300), SAMPLE(2, 1250, 1350),
+	          SAMPLE(3, 1300, 1500)),
+	  .context = MEMBERS_AT(3), .status = LAG_STATUS_OK, .reason = "lag 200, consuming" },
+	{ .name = "lag steady: OK", SAMPLES(SAMPLE(0, 100, 220), SAMPLE(1, 200, 320)),
+	  .context = MEMBERS_AT(1), .status = LAG_STATUS_OK, .reason = "lag 120, consuming" },
+	{ .name = "the default window: the newest 10 samples",
+	  SAMPLES(SAMPLE(0, 1000, 1000), SAMPLE(1, 1100, 1100), SAMPLE(2, 1200, 1210),
+	          SAMPLE(3, 1300, 1320), SAMPLE(4, 1400, 1430), SAMPLE(5, 1500, 1540),
+	          SAMPLE(6, 1600, 1650), SAMPLE(7, 1700, 1760), SAMPLE(8, 1800, 1870),
+	          SAMPLE(9, 1900, 1980), SAMPLE(10, 2000, 2090), SAMPLE(11, 2100, 2200)),
+	  .context = MEMBERS_AT(11), .status = LAG_STATUS_WARNING,
+	  .reason = "lag grew from 10 to 100 over 9m" },
+	{ .name = "policy window: the rewind has left it",
+	  SAMPLES(SAMPLE(0, 5000, 5100), SAMPLE(1, 1000, 5200), SAMPLE(2, 1100, 5300),
+	          SAMPLE(3, 1200, 5400), SAMPLE(4, 1300, 5500)),
+	  .context = MEMBERS_AT(4), .policy = { .window = 3 }, .status = LAG_STATUS_OK,
+	  .reason = "lag 4,200, consuming" },
+	{ .name = "policy window of one sample",
+	  SAMPLES(SAMPLE(0, 100, 100), SAMPLE(1, 100, 300)),
+	  .context = MEMBERS_AT(1), .policy = { .window = 1 }, .status = LAG_STATUS_UNKNOWN,
+	  .reason = "lag 200, one sample: not enough to judge" },
+};
+
+/* A status as failures show it, UNKNOWN included. */
+static const char *
+status_text(enum lag_status status)
+{
+	return lag_status_name(status) != NULL ? lag_status_name(status) : "UNKNOWN";
+}
+
+static void
+test_partition_status(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < COUNT(status_cases); i++) {
+		const struct status_case *c = &status_cases[i];
+		char reason[LAG_REASON_SIZE];
+		enum lag_status got = lag_partition_status(c->window, c->count, &c->context,
+		                                           &c->policy, reason);
+
+		if (got != c->status || strcmp(reason, c->reason) != 0)
+			fail_msg("%s:\n got      %s \"%s\"\n expected %s \"%s\"", c->name,
+			         status_text(got), reason, status_text(c->status), c->reason);
 	}
 }
 
@@ -245,6 +401,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time_lag),
+		cmocka_unit_test(test_partition_status),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_names),
 	};
