@@ -58,15 +58,19 @@ struct lag_point {
 struct lag_time {
 	bool known;             /* false: no history to estimate from */
 	bool estimated;         /* extrapolated beyond the oldest point of the history */
-	int64_t ms;             /* >= 0; 0 when caught up (COMMITTED >= the newest log end) */
+	int64_t ms;             /* >= 0, rounded; 0 when caught up (COMMITTED >= the newest
+	                         * log end); INT64_MAX if an extrapolation goes beyond */
 };
 
 /* Time lag from HISTORY (COUNT points, the newest being the current log end offset):
  * the message at COMMITTED was produced between the last point whose log end offset is
  * <= COMMITTED and the next one, at the time linear interpolation between the two gives
- * (as kafka-lag-exporter does). Before the oldest point it is extrapolated at the
- * history's mean rate and flagged estimated; with no rate to use, the oldest point's age
- * is a lower bound, flagged estimated too. */
+ * (as kafka-lag-exporter does). A log end L at t means offsets below L existed at t, so
+ * of the L1 - L0 messages produced between (t0, L0) and (t1, L1), COMMITTED is number
+ * COMMITTED - L0 + 1 and the last is produced at t1. Before the oldest point it is
+ * extrapolated at the history's mean rate, with the same spacing (the message at the
+ * oldest log end - 1 is produced at the oldest point), and flagged estimated; with no rate
+ * to use, the oldest point's age is a lower bound, flagged estimated too. */
 struct lag_time lag_time_lag(const struct lag_point *history, size_t count, int64_t committed,
                              int64_t now_ms);
 
@@ -81,8 +85,8 @@ struct lag_sample {
 };
 
 struct lag_policy {
-	size_t window;                  /* samples evaluated, the newest last (default 10) */
-	int64_t stopped_after_ms;       /* default 10 minutes */
+	size_t window;                  /* samples evaluated, the newest last (0: default 10) */
+	int64_t stopped_after_ms;       /* 0: default 10 minutes */
 };
 
 #define LAG_POLICY_DEFAULT_WINDOW 10
@@ -98,24 +102,40 @@ struct lag_partition_context {
 };
 
 /* The status of one partition of a group over WINDOW (COUNT samples, oldest first, the
- * newest being now), with a one-line reason written to REASON (LAG_REASON_SIZE bytes).
+ * newest being now; only the newest policy->window count), with a one-line reason
+ * written to REASON (LAG_REASON_SIZE bytes), e.g. "lag grew from 120 to 5,400 over 10m".
  * Rules, first match wins:
- *   no sample -> UNKNOWN; one sample -> OK when its lag is 0, else UNKNOWN;
+ *   no sample -> UNKNOWN;
+ *   lag 0 in the newest sample -> OK; one sample with lag -> UNKNOWN;
+ *   a committed offset lower than the one before it, while the log end offset did not go
+ *     down (a recreated or truncated partition is not the group's doing) -> REWIND;
  *   a sample with lag 0 -> OK (Burrow: caught up within the window);
- *   a committed offset lower than the one before it -> REWIND;
- *   committed offset the same across the window and lag > 0:
+ *   committed offset the same across the window (so lag > 0 throughout):
  *     members -> STALLED;
- *     no member, unchanged for >= stopped_after while the log end moved -> STOPPED;
+ *     no member, unchanged for >= stopped_after while the log end grew since the commit
+ *       -> STOPPED (committed_since_ms -1: since the oldest sample; log_end_at_commit -1:
+ *       the oldest sample's);
  *   lag never decreased and grew across the window -> WARNING;
- *   otherwise OK. */
+ *   otherwise OK.
+ * REWIND comes before the window's lag 0, unlike in Burrow: a caught-up group that rewinds
+ * does so right after a sample with lag 0, which stays in the window as long as the step
+ * back does, so the other order would never report a caught-up group's rewind. */
 enum lag_status lag_partition_status(const struct lag_sample *window, size_t count,
                                      const struct lag_partition_context *context,
                                      const struct lag_policy *policy, char *reason);
 
-/* Format COUNT with thousands separators ("5,400") into BUF (at least 28 bytes). */
+/* Sizes that hold any count ("-9,223,372,036,854,775,808") and any duration
+ * ("106751991167d7h") with their NUL. */
+#define LAG_COUNT_SIZE 28
+#define LAG_DURATION_SIZE 24
+
+/* Format COUNT with thousands separators ("5,400") into BUF (SIZE bytes, at least
+ * LAG_COUNT_SIZE for every count to fit); returns BUF. */
 const char *lag_format_count(int64_t count, char *buf, size_t size);
 
-/* Format a duration as reasons show it: "45s", "12m", "3h20m", "2d4h". */
+/* Format a duration as reasons show it: "45s", "12m", "3h20m", "2d4h": the largest unit
+ * and the next one unless it is 0, rounded down; "0s" under a second. Into BUF (SIZE
+ * bytes, at least LAG_DURATION_SIZE for every duration to fit); returns BUF. */
 const char *lag_format_duration(int64_t ms, char *buf, size_t size);
 
 #endif
