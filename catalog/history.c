@@ -326,7 +326,7 @@ history_add_point(struct history *h, struct history_series *s, int64_t at_ms, in
 	if (n == s->point_capacity) {
 		history_thin_points(h, s);
 		n = s->point_count;
-		if (n * 4 > s->point_capacity * 3 &&
+		if ((n == s->point_capacity || n * 4 > s->point_capacity * 3) &&
 		    !history_reserve((void **)&s->points, &s->point_capacity,
 		                     n < HISTORY_FIRST_POINTS ? HISTORY_FIRST_POINTS : n + 1,
 		                     sizeof *s->points)) {

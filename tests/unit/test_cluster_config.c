@@ -164,7 +164,9 @@ test_every_key(void **state)
 		"kafka.sasl.mechanism    = SCRAM-SHA-512\n"
 		"kafka.sasl.username     = kfleet\n"
 		"kafka.sasl.password     = @{dir}/password\n"
-		"kafka.client.id = @{dir}/client-id";
+		"kafka.client.id = @{dir}/client-id\n"
+		"lag.window = 20\n"
+		"lag.stopped_after = 15m";
 	static const struct kclient_setting kafka[] = {
 		{ "bootstrap.servers", "b1:9092,b2:9092" },
 		{ "security.protocol", "SASL_SSL" },
@@ -199,7 +201,9 @@ test_every_key(void **state)
 		assert_string_equal(config->kafka[i].key, kafka[i].key);
 		assert_string_equal(config->kafka[i].value, kafka[i].value);
 	}
-	assert_int_equal(config->key_count, 12);
+	assert_int_equal(config->lag_window, 20);
+	assert_int_equal(config->lag_stopped_after_ms, 15 * 60 * 1000);
+	assert_int_equal(config->key_count, 14);
 	for (size_t i = 0; i < COUNT(lines); i++)
 		if (cluster_config_line(config, lines[i].key) != lines[i].line)
 			fail_msg("%s: line %u, expected %u", lines[i].key,
@@ -219,6 +223,8 @@ test_defaults(void **state)
 	assert_null(config->catalog);
 	assert_int_equal(config->interval_ms, 30 * 1000);
 	assert_int_equal(config->history_ms, INT64_C(7) * 24 * 3600 * 1000);
+	assert_int_equal(config->lag_window, 10);
+	assert_int_equal(config->lag_stopped_after_ms, 10 * 60 * 1000);
 	assert_string_equal(config->listen, "127.0.0.1:9308");
 	assert_null(config->http_token);
 	assert_int_equal(config->kafka_count, 1);
@@ -275,7 +281,8 @@ struct error_case {
 	const char *secret;          /* must not appear in the message, or NULL */
 };
 
-#define VALID_KEYS "valid keys: cluster, catalog, interval, history, listen, http.token, " \
+#define VALID_KEYS "valid keys: cluster, catalog, interval, history, lag.window, " \
+	"lag.stopped_after, listen, http.token, " \
 	"and kafka.* for librdkafka properties"
 
 static const struct error_case error_cases[] = {
@@ -294,6 +301,15 @@ static const struct error_case error_cases[] = {
 	  .message = "{path}:3: duplicate key `cluster` (first set on line 1); keep one" },
 	{ .name = "duplicate kafka key", .text = REQUIRED "kafka.acks = 1\nkafka.acks = all\n",
 	  .message = "{path}:4: duplicate key `kafka.acks` (first set on line 3); keep one" },
+	{ .name = "lag window too small", .text = REQUIRED "lag.window = 1\n",
+	  .message = "{path}:3: bad lag.window `1`; write a number of samples from 2 to 1000, "
+	             "e.g. 10" },
+	{ .name = "lag window not a number", .text = REQUIRED "lag.window = ten\n",
+	  .message = "{path}:3: bad lag.window `ten`; write a number of samples from 2 to 1000, "
+	             "e.g. 10" },
+	{ .name = "stopped_after without unit", .text = REQUIRED "lag.stopped_after = 600\n",
+	  .message = "{path}:3: bad duration `600` for lag.stopped_after; write a whole number "
+	             "and a unit: 500ms, 30s, 5m, 2h or 7d" },
 	{ .name = "bare number", .text = REQUIRED "interval = 30\n",
 	  .message = "{path}:3: bad duration `30` for interval; write a whole number and a "
 	             "unit: 500ms, 30s, 5m, 2h or 7d" },

@@ -128,21 +128,20 @@ test_thinning_by_age(void **state)
 	int64_t now = T0 + 2 * DAY + HOUR;
 	const struct catalog_test_expectation expected[] = {
 		/* the last hour: every frame (at now - 1h exactly too) */
-		{ "SELECT count(*) FROM lag_frames WHERE sampled_at_ms >= 1764180000000 + 3600000",
+		{ "SELECT count(*) FROM lag_frames WHERE sampled_at_ms >= 1764172800000",
 		  121 },
 		/* nothing of tier 0 before that, nothing of tier 1 before a day */
-		{ "SELECT count(*) FROM lag_frames WHERE tier = 0 AND sampled_at_ms < 1764180000000"
-		  " + 3600000", 0 },
-		{ "SELECT count(*) FROM lag_frames WHERE tier = 1 AND sampled_at_ms < 1764180000000"
-		  " + 3600000 - 86400000 + 3600000", 0 },
+		{ "SELECT count(*) FROM lag_frames WHERE tier = 0 AND sampled_at_ms < 1764172800000",
+		  0 },
+		{ "SELECT count(*) FROM lag_frames WHERE tier = 1 AND sampled_at_ms < 1764090000000",
+		  0 },
 		/* one frame per minute between an hour and a day old */
-		{ "SELECT count(*) FROM lag_frames WHERE sampled_at_ms < 1764180000000 + 3600000"
-		  " AND sampled_at_ms >= 1764180000000 + 3600000 - 86400000", 23 * 60 },
+		{ "SELECT count(*) FROM lag_frames WHERE sampled_at_ms < 1764172800000"
+		  " AND sampled_at_ms >= 1764090000000", 23 * 60 },
 		{ "SELECT count(DISTINCT sampled_at_ms / 60000) FROM lag_frames"
-		  " WHERE sampled_at_ms < 1764180000000 + 3600000", 23 * 60 + 25 * 6 },
+		  " WHERE sampled_at_ms < 1764172800000", 23 * 60 + 25 * 6 },
 		/* one per 10 minutes before: 25 hours of key frames */
-		{ "SELECT count(*) FROM lag_frames WHERE sampled_at_ms < 1764180000000 + 3600000"
-		  " - 86400000", 25 * 6 },
+		{ "SELECT count(*) FROM lag_frames WHERE sampled_at_ms < 1764090000000", 25 * 6 },
 		{ "SELECT count(*) FROM lag_frames WHERE key_frame_id IS NULL", 2 * 24 * 6 + 6 + 1 },
 		{ "SELECT count(*) FROM lag_frames WHERE key_frame_id IS NULL AND tier <> 2", 0 },
 		/* 2 partitions and 2 group partitions, in every frame */
@@ -150,6 +149,7 @@ test_thinning_by_age(void **state)
 		{ "SELECT min(series_count) FROM lag_frames", 4 },
 	};
 
+	/* now - 1 h = 1764172800000, now - 1 d = 1764090000000 */
 	for (int64_t at = T0; at <= now; at += 30 * SECOND) {
 		for (int p = 0; p < PARTITIONS; p++) {
 			fleet.log_end[p] += 300;
@@ -157,7 +157,7 @@ test_thinning_by_age(void **state)
 		}
 		record(f->store, history, fleet_snapshot(&fleet, at));
 	}
-	assert_int_equal(now, INT64_C(1764180000000) + HOUR);
+	assert_int_equal(now, INT64_C(1764176400000));
 	catalog_test_check(f->store, expected, sizeof expected / sizeof expected[0]);
 	history_free(history);
 }

@@ -68,9 +68,13 @@ static const struct snapshot_group groups[] = {
 	{ .name = "plain", .state = "Empty", .offsets = plain_offsets, .offset_count = 1 },
 };
 
+/* Time lags of weird's offsets, in their order; the last is unknown. */
+static const int64_t weird_time_lags[] = { 0, 61500, 2000, -1 };
+
 static const struct metrics_group owners[] = {
-	{ .service = "svc", .team = "pay\"ments" },
-	{ 0 },
+	{ .service = "svc", .team = "pay\"ments", .status = LAG_STATUS_STALLED,
+	  .max_time_lag_ms = 61500, .time_lag_ms = weird_time_lags },
+	{ .status = LAG_STATUS_UNKNOWN, .max_time_lag_ms = -1 },   /* not evaluated */
 };
 
 static const struct collect_requests requests = {
@@ -144,6 +148,16 @@ static const char *const expected_lines[] = {
 	"kafka_consumergroup_members{consumergroup=\"we\\\"ird\\\\grp\\nx\",team=\"pay\\\"ments\","
 	"service=\"svc\"} 2",
 	"kafka_consumergroup_members{consumergroup=\"plain\",team=\"\",service=\"\"} 0",
+	"kfleet_consumergroup_time_lag_seconds{consumergroup=\"we\\\"ird\\\\grp\\nx\",topic=\"orders\","
+	"partition=\"0\",team=\"pay\\\"ments\",service=\"svc\"} 61.500",
+	"kfleet_consumergroup_time_lag_seconds{consumergroup=\"we\\\"ird\\\\grp\\nx\",topic=\"orders\","
+	"partition=\"2\",team=\"pay\\\"ments\",service=\"svc\"} 0.000",
+	"kfleet_consumergroup_time_lag_seconds{consumergroup=\"we\\\"ird\\\\grp\\nx\",topic=\"audit\","
+	"partition=\"0\",team=\"pay\\\"ments\",service=\"svc\"} 2.000",
+	"kfleet_consumergroup_max_time_lag_seconds{consumergroup=\"we\\\"ird\\\\grp\\nx\","
+	"team=\"pay\\\"ments\",service=\"svc\"} 61.500",
+	"kfleet_consumergroup_status{consumergroup=\"we\\\"ird\\\\grp\\nx\",team=\"pay\\\"ments\","
+	"service=\"svc\",status=\"STALLED\"} 4",
 	"kfleet_cluster_up{cluster=\"prod-eu\"} 1",
 	"kfleet_last_collection_timestamp_seconds{cluster=\"prod-eu\"} 1764000000.123",
 	"kfleet_collection_duration_seconds{cluster=\"prod-eu\"} 2.045",
@@ -161,6 +175,12 @@ static const char *const absent_prefixes[] = {
 	"kafka_consumergroup_lag{consumergroup=\"we\\\"ird\\\\grp\\nx\",topic=\"orders\",partition=\"1\"",
 	"kafka_consumergroup_lag{consumergroup=\"plain\"",
 	"kafka_consumergroup_lag_sum{consumergroup=\"plain\"",
+	/* an unknown time lag, and a group the history has not judged */
+	"kfleet_consumergroup_time_lag_seconds{consumergroup=\"we\\\"ird\\\\grp\\nx\",topic=\"orders\","
+	"partition=\"1\"",
+	"kfleet_consumergroup_time_lag_seconds{consumergroup=\"plain\"",
+	"kfleet_consumergroup_max_time_lag_seconds{consumergroup=\"plain\"",
+	"kfleet_consumergroup_status{consumergroup=\"plain\"",
 };
 
 static const struct metrics_view full_view = {
@@ -196,7 +216,8 @@ test_families(void **state)
 		"kafka_topic_partition_under_replicated_partition",
 		"kafka_consumergroup_current_offset", "kafka_consumergroup_current_offset_sum",
 		"kafka_consumergroup_lag", "kafka_consumergroup_lag_sum", "kafka_consumergroup_members",
-		"kfleet_cluster_up", "kfleet_last_collection_timestamp_seconds",
+		"kfleet_consumergroup_time_lag_seconds", "kfleet_consumergroup_max_time_lag_seconds",
+		"kfleet_consumergroup_status", "kfleet_cluster_up", "kfleet_last_collection_timestamp_seconds",
 		"kfleet_collection_duration_seconds", "kfleet_collection_requests",
 		"kfleet_collection_section_up",
 	};
