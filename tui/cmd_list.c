@@ -61,6 +61,7 @@ static const struct list_view list_views[LISTING_KIND_COUNT] = {
 		NUMBER("committed_offset", "COMMITTED", .drop = 3),
 		NUMBER("log_end_offset", "LOG END", .drop = 2), NUMBER("lag", "LAG"),
 		NUMBER("time_lag_seconds", "TIME LAG (s)"),
+		TEXT("status", "GROUP STATUS", .drop = 1),
 		NAME("service", "SERVICE", .drop = 4), NAME("team", "TEAM", .drop = 5)) },
 	[LISTING_ACLS] = { LISTING_ACLS, COLUMNS(
 		TEXT("cluster", "CLUSTER"), NAME("principal", "PRINCIPAL"),
