@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "catalog/store_sql.h"
+#include "kfleet/lag.h"
 #include "kfleet/listing.h"
 #include "kfleet/owners.h"
 
@@ -29,6 +30,7 @@ struct listing_spec {
 	const char *sql;
 	listing_complete_fn complete;   /* or NULL */
 	int needs_owners;
+	int group_status;               /* field status is a consumer group's (enum lag_status) */
 };
 
 #define LISTING_FIELDS(...) \
@@ -95,7 +97,7 @@ static const char sql_lag_partitions[] =
 	" o.committed_offset AS committed_offset, p.high_watermark AS log_end_offset,"
 	" max(p.high_watermark - o.committed_offset, 0) AS lag,"
 	" o.time_lag_ms / 1000.0 AS time_lag_seconds,"
-	" o.time_lag_estimated AS _time_lag_estimated"
+	" o.time_lag_estimated AS _time_lag_estimated, g.status AS status"
 	" FROM committed_offsets o JOIN consumer_groups g ON g.id = o.consumer_group_id"
 	" JOIN clusters c ON c.id = g.cluster_id"
 	" LEFT JOIN topics t ON t.cluster_id = g.cluster_id AND t.name = o.topic"
@@ -397,20 +399,23 @@ static const struct listing_spec listing_specs[LISTING_KIND_COUNT] = {
 		.sql = sql_groups,
 		.complete = listing_complete_group,
 		.needs_owners = 1,
+		.group_status = 1,
 	},
 	[LISTING_LAG] = {
 		LISTING_FIELDS(LISTING_GROUP_FIELDS),
 		.sql = sql_lag,
 		.complete = listing_complete_group,
 		.needs_owners = 1,
+		.group_status = 1,
 	},
 	[LISTING_LAG_PARTITIONS] = {
 		LISTING_FIELDS("cluster", "group", "topic", "partition", "committed_offset",
 		               "log_end_offset", "lag", "time_lag_seconds", "time_lag_estimated",
-		               "service", "team"),
+		               "status", "service", "team"),
 		.sql = sql_lag_partitions,
 		.complete = listing_complete_partition,
 		.needs_owners = 1,
+		.group_status = 1,
 	},
 	[LISTING_ACLS] = {
 		LISTING_FIELDS("cluster", "principal", "host", "operation", "permission",
@@ -455,9 +460,11 @@ listing_has_field(enum listing_kind kind, const char *field)
 	return 0;
 }
 
-/* Whether ROW passes the filters SQL did not apply (ownership is resolved in C). */
+/* Whether ROW of SPEC passes the filters SQL did not apply (ownership is resolved in C,
+ * statuses are lag.h's). */
 static int
-listing_keep(const json_t *row, const struct listing_filter *filter)
+listing_keep(const struct listing_spec *spec, const json_t *row,
+             const struct listing_filter *filter)
 {
 	const struct {
 		const char *field, *wanted;
@@ -476,6 +483,13 @@ listing_keep(const json_t *row, const struct listing_filter *filter)
 			continue;
 		value = listing_text(row, checks[i].field);
 		if (value == NULL || strcmp(value, checks[i].wanted) != 0)
+			return 0;
+	}
+	if (filter->statuses != 0) {
+		const char *name = listing_text(row, "status");
+		int status = name != NULL ? lag_status_parse(name) : LAG_STATUS_UNKNOWN;
+
+		if (!spec->group_status || status < 0 || !(filter->statuses & (1u << status)))
 			return 0;
 	}
 	return 1;
@@ -542,7 +556,7 @@ listing_query(struct store *store, enum listing_kind kind, const struct listing_
 			json_decref(row);
 			break;
 		}
-		if (listing_keep(row, job.filter))
+		if (listing_keep(spec, row, job.filter))
 			json_array_append_new(rows, row);
 		else
 			json_decref(row);

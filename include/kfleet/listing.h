@@ -36,6 +36,11 @@ struct listing_filter {
 	const char *service;
 	const char *group;
 	const char *topic;
+	/* The consumer-group listings (groups, lag, lag by partition, where a row's status is
+	 * its group's): keep rows whose status is in this set of 1u << enum lag_status
+	 * (kfleet/lag.h; null, not yet evaluated, is LAG_STATUS_UNKNOWN). 0: no filter; on
+	 * other listings any other value keeps nothing. */
+	unsigned statuses;
 };
 
 /* The fields of KIND's rows, in order; *COUNT set to how many. */

@@ -36,6 +36,18 @@ for pair in "kfleet:doc/kfleet.1" "kfleet-agent:doc/kfleet-agent.8" \
 	if [ -z "$missing" ]; then tap_ok "$cmd --help options are in its man page"
 	else tap_not_ok "$cmd --help options are in its man page" "missing from $page:$missing"; fi
 done
+# kfleet lag --help and the man page's Statuses name the same statuses.
+statuses=$("$kfleet" lag --help | awk '/^Statuses/ { on = 1; next } on && /^  [A-Z]/ { print $1 } /^$/ { on = 0 }')
+section=$(sed -n '/^\.SS Statuses/,/^\.S[SH]/p' "$KFLEET_SRCDIR/doc/kfleet.1")
+missing=""
+for status in $statuses; do
+	grep -qw -- "$status" <<<"$section" || missing="$missing $status"
+done
+if [ "$(wc -w <<<"$statuses")" -eq 5 ] && [ -z "$missing" ]; then
+	tap_ok "kfleet lag --help statuses are in kfleet(1)"
+else
+	tap_not_ok "kfleet lag --help statuses are in kfleet(1)" "help: $statuses" "missing:$missing"
+fi
 # The systemd unit starts the agent with options it has.
 unit=$KFLEET_SRCDIR/doc/kfleet-agent@.service
 exec_start=$(sed -n 's/^ExecStart=[^ ]*kfleet-agent //p' "$unit")

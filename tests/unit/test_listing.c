@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "kfleet/lag.h"
 #include "kfleet/listing.h"
 #include "kfleet/owners.h"
 #include "kfleet/snapshot.h"
@@ -248,6 +249,48 @@ test_lag_listings(void **state)
 	json_decref(rows);
 }
 
+/* The status filter of the consumer-group listings, a set of enum lag_status. */
+static const struct status_case {
+	enum listing_kind kind;
+	unsigned statuses;
+	size_t rows;            /* expected; the first of them is FIRST's */
+	const char *first;
+} status_cases[] = {
+	{ LISTING_LAG, 1u << LAG_STATUS_STALLED, 1, "orders-billing" },
+	{ LISTING_LAG, 1u << LAG_STATUS_UNKNOWN, 1, "payments-x" },   /* not yet evaluated */
+	{ LISTING_LAG, 1u << LAG_STATUS_WARNING, 0, NULL },
+	{ LISTING_GROUPS, (1u << LAG_STATUS_OK) | (1u << LAG_STATUS_STALLED), 2, "orders-audit" },
+	{ LISTING_LAG_PARTITIONS, 1u << LAG_STATUS_STALLED, 2, "orders-billing" }, /* its group's */
+	{ LISTING_LAG_PARTITIONS, 1u << LAG_STATUS_OK, 1, "orders-audit" },
+	{ LISTING_CLUSTERS, 1u << LAG_STATUS_OK, 0, NULL },          /* not a group's status */
+};
+
+static void
+test_status_filter(void **state)
+{
+	struct catalog_test_fixture *f = *state;
+	char *err = NULL;
+
+	write_generation(f->store);
+	if (store_exec(f->store, "UPDATE consumer_groups SET status = 'STALLED'"
+	               " WHERE name = 'orders-billing';"
+	               "UPDATE consumer_groups SET status = 'OK' WHERE name = 'orders-audit'",
+	               &err) < 0)
+		fail_msg("%s", err);
+	for (size_t i = 0; i < sizeof status_cases / sizeof status_cases[0]; i++) {
+		const struct status_case *c = &status_cases[i];
+		json_t *rows = listing_query(f->store, c->kind,
+		                             &(struct listing_filter){ .statuses = c->statuses }, &err);
+
+		assert_non_null(rows);
+		if (json_array_size(rows) != c->rows)
+			fail_msg("case %zu: %zu rows, expected %zu", i, json_array_size(rows), c->rows);
+		if (c->first != NULL)
+			assert_string_equal(row_text(rows, 0, "group"), c->first);
+		json_decref(rows);
+	}
+}
+
 static void
 test_topic_listing(void **state)
 {
@@ -314,6 +357,7 @@ main(void)
 		LISTING_ON_BOTH(test_owner_precedence, "owner precedence"),
 		LISTING_ON_BOTH(test_topic_metadata, "topic metadata"),
 		LISTING_ON_BOTH(test_lag_listings, "lag listings"),
+		LISTING_ON_BOTH(test_status_filter, "status filter"),
 		LISTING_ON_BOTH(test_topic_listing, "topic listing"),
 		LISTING_ON_BOTH(test_fields_in_order, "fields in order"),
 	};
