@@ -103,7 +103,7 @@ static const char *const list_status_meanings[LAG_STATUS_COUNT] = {
 	[LAG_STATUS_WARNING] = "lag grew across the whole window",
 	[LAG_STATUS_REWIND] = "a committed offset went backwards",
 	[LAG_STATUS_STALLED] = "members, but the committed offset does not move while lag > 0",
-	[LAG_STATUS_STOPPED] = "no member, no commit for 10 minutes (default), the topic moved",
+	[LAG_STATUS_STOPPED] = "no member, no commit for lag.stopped_after (10m), the topic moved",
 };
 
 /* "OK, WARNING, REWIND, STALLED, STOPPED or ERROR": the names --status and --fail-on
