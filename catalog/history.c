@@ -22,6 +22,7 @@
 
 #define HISTORY_MINUTE_MS INT64_C(60000)
 #define HISTORY_KEY_BUCKET_MS (10 * HISTORY_MINUTE_MS)        /* a key frame per 10 minutes */
+#define HISTORY_WHOLE_KEY_MS (24 * 60 * HISTORY_MINUTE_MS)    /* a whole one a day */
 #define HISTORY_EVERY_FRAME_MS (60 * HISTORY_MINUTE_MS)       /* every frame for an hour */
 #define HISTORY_PER_MINUTE_MS (24 * 60 * HISTORY_MINUTE_MS)   /* then per minute for a day */
 #define HISTORY_FRAME_FORMAT 1          /* the first byte of a frame's data */
@@ -657,20 +658,22 @@ history_key_value(const struct history_entries *key, size_t *at, int64_t db_id)
 	return *at < key->count && key->items[*at].db_id == db_id ? key->items[*at].value : 0;
 }
 
-/* Encode h->frame (sorted) against KEY (NULL: a key frame) and deflate it into
+/* Encode ENTRIES (sorted) against REFERENCE (NULL: whole values) and deflate them into
  * h->packed; *SIZE set. False when out of memory. */
 static bool
-history_encode(struct history *h, const struct history_entries *key, size_t *size)
+history_encode(struct history *h, const struct history_entries *entries,
+               const struct history_entries *reference_frame, size_t *size)
 {
-	size_t need = 1 + h->frame.count * 2 * HISTORY_VARINT_MAX, used = 0, at = 0;
+	size_t need = 1 + entries->count * 2 * HISTORY_VARINT_MAX, used = 0, at = 0;
 	uLongf packed_size;
 	int64_t previous = 0;
 
 	if (!history_reserve((void **)&h->raw, &h->raw_capacity, need, 1))
 		return false;
-	for (size_t i = 0; i < h->frame.count; i++) {
-		const struct history_entry *e = &h->frame.items[i];
-		int64_t reference = key != NULL ? history_key_value(key, &at, e->db_id) : 0;
+	for (size_t i = 0; i < entries->count; i++) {
+		const struct history_entry *e = &entries->items[i];
+		int64_t reference = reference_frame != NULL ?
+		                    history_key_value(reference_frame, &at, e->db_id) : 0;
 
 		used += history_put_varint(h->raw + used, (uint64_t)(e->db_id - previous));
 		used += history_put_varint(h->raw + used,
@@ -729,8 +732,19 @@ static const char sql_insert_series[] =
 	"INSERT INTO lag_series (cluster_id, group_name, topic, partition, last_seen_ms)"
 	" VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char sql_insert_frame[] =
-	"INSERT INTO lag_frames (cluster_id, sampled_at_ms, tier, key_frame_id, series_count, data)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	"INSERT INTO lag_frames (cluster_id, sampled_at_ms, tier, key_frame_id, series_count, data,"
+	"  base_frame_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+/* ?1 cluster id, ?2 now, ?3 what the history keeps: the oldest key frame thinning keeps. */
+static const char sql_oldest_kept_key[] =
+	"SELECT id, sampled_at_ms, base_frame_id FROM lag_frames"
+	" WHERE cluster_id = ?1 AND tier = 2 AND sampled_at_ms >= ?2 - ?3"
+	" ORDER BY sampled_at_ms, id LIMIT 1";
+/* ?1 cluster id, ?2 up to when: the chain of key frames to decode. */
+static const char sql_key_chain[] =
+	"SELECT id, base_frame_id, series_count, data FROM lag_frames"
+	" WHERE cluster_id = ?1 AND tier = 2 AND sampled_at_ms <= ?2 ORDER BY sampled_at_ms, id";
+static const char sql_make_whole[] =
+	"UPDATE lag_frames SET base_frame_id = NULL, data = ?2 WHERE id = ?1";
 static const char sql_series_seen[] = "UPDATE lag_series SET last_seen_ms = ?2 WHERE id = ?1";
 /* Thinning: ?1 cluster id, ?2 now, ?3 what the history keeps. Deleting a key frame deletes
  * its delta frames (ON DELETE CASCADE). */
@@ -809,9 +823,91 @@ history_mark_seen(struct history *h, struct store *store, int64_t cluster_id, ch
 	return history_step(h, store, forget, "old series", err);
 }
 
+/* Before thinning deletes the key frames older than the history keeps, make the oldest
+ * key frame it keeps whole: decode the chain of key frames up to it and write its values
+ * without a base. A chain that does not decode (a frame lost) is left as it is: loading
+ * skips what cannot be decoded up to the next whole key frame. */
+static int
+history_make_oldest_whole(struct history *h, struct store *store, int64_t cluster_id,
+                          char **err)
+{
+	sqlite3_stmt *oldest = store_statement(store, sql_oldest_kept_key, err);
+	sqlite3_stmt *chain, *update;
+	struct history_entries values = { 0 }, next = { 0 };
+	int64_t oldest_id = 0, oldest_at = 0, previous_id = 0;
+	bool based = false, decoded = false;
+	int rc, status = 0;
+	size_t size;
+
+	if (oldest == NULL)
+		return -1;
+	sqlite3_bind_int64(oldest, 1, cluster_id);
+	sqlite3_bind_int64(oldest, 2, h->cycle_at_ms);
+	sqlite3_bind_int64(oldest, 3, h->policy.keep_ms);
+	if ((rc = sqlite3_step(oldest)) == SQLITE_ROW) {
+		oldest_id = sqlite3_column_int64(oldest, 0);
+		oldest_at = sqlite3_column_int64(oldest, 1);
+		based = sqlite3_column_type(oldest, 2) != SQLITE_NULL;
+	}
+	sqlite3_reset(oldest);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(store, err, "reading cluster %s's lag history", h->cluster);
+	if (!based)
+		return 0;
+	chain = store_statement(store, sql_key_chain, err);
+	if (chain == NULL)
+		return -1;
+	sqlite3_bind_int64(chain, 1, cluster_id);
+	sqlite3_bind_int64(chain, 2, oldest_at);
+	while ((rc = sqlite3_step(chain)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(chain, 0);
+		bool whole = sqlite3_column_type(chain, 1) == SQLITE_NULL;
+		struct history_entries swap;
+		int result;
+
+		if (!whole && (!decoded || sqlite3_column_int64(chain, 1) != previous_id)) {
+			decoded = false;            /* its base is not what was decoded */
+			continue;
+		}
+		result = history_decode(h, sqlite3_column_blob(chain, 3),
+		                        (size_t)sqlite3_column_bytes(chain, 3),
+		                        (size_t)sqlite3_column_int64(chain, 2), whole ? NULL : &values,
+		                        &next);
+		if (result < 0) {
+			status = -1;
+			break;
+		}
+		decoded = result == 0;
+		previous_id = id;
+		swap = values;
+		values = next;
+		next = swap;
+	}
+	sqlite3_reset(chain);
+	if (status == 0 && rc != SQLITE_DONE)
+		status = store_fail(store, err, "reading cluster %s's lag history", h->cluster);
+	if (status == 0 && decoded && previous_id == oldest_id) {
+		update = store_statement(store, sql_make_whole, err);
+		if (update == NULL || !history_encode(h, &values, NULL, &size)) {
+			status = -1;
+		} else {
+			sqlite3_bind_int64(update, 1, oldest_id);
+			sqlite3_bind_blob(update, 2, h->packed, (int)size, SQLITE_STATIC);
+			status = history_step(h, store, update, "rebasing", err);
+		}
+	}
+	if (status < 0 && *err == NULL)
+		*err = strfmt("cluster %s: lag history: out of memory", h->cluster);
+	free(values.items);
+	free(next.items);
+	return status;
+}
+
 static int
 history_thin(struct history *h, struct store *store, int64_t cluster_id, char **err)
 {
+	if (history_make_oldest_whole(h, store, cluster_id, err) < 0)
+		return -1;
 	for (size_t i = 0; i < sizeof sql_thin / sizeof sql_thin[0]; i++) {
 		sqlite3_stmt *thin = store_statement(store, sql_thin[i], err);
 
@@ -833,6 +929,7 @@ history_write_frame(struct history *h, struct store *store, int64_t cluster_id, 
 	sqlite3_stmt *insert;
 	enum history_tier tier;
 	size_t size;
+	bool whole;
 
 	*err = NULL;
 	h->frame.count = 0;
@@ -857,7 +954,11 @@ history_write_frame(struct history *h, struct store *store, int64_t cluster_id, 
 		tier = HISTORY_TIER_MINUTE;
 	else
 		tier = HISTORY_TIER_FRAME;
-	if (!history_encode(h, h->frame_is_key ? NULL : &h->key, &size))
+	/* A key frame rests on the one before, but one a day is whole, so that a frame the
+	 * catalog lost breaks at most a day of history. */
+	whole = h->frame_is_key && (h->key_id == 0 || h->cycle_at_ms / HISTORY_WHOLE_KEY_MS !=
+	                                                   h->key_at_ms / HISTORY_WHOLE_KEY_MS);
+	if (!history_encode(h, &h->frame, whole ? NULL : &h->key, &size))
 		goto failed;
 	insert = store_statement(store, sql_insert_frame, err);
 	if (insert == NULL)
@@ -871,6 +972,10 @@ history_write_frame(struct history *h, struct store *store, int64_t cluster_id, 
 		sqlite3_bind_int64(insert, 4, h->key_id);
 	sqlite3_bind_int64(insert, 5, (sqlite3_int64)h->frame.count);
 	sqlite3_bind_blob(insert, 6, h->packed, (int)size, SQLITE_STATIC);
+	if (h->frame_is_key && !whole)
+		sqlite3_bind_int64(insert, 7, h->key_id);
+	else
+		sqlite3_bind_null(insert, 7);
 	if (history_step(h, store, insert, "frame", err) < 0)
 		return -1;
 	h->frame_id = sqlite3_last_insert_rowid(store_sqlite(store));
@@ -945,7 +1050,7 @@ static const char sql_load_series[] =
 	" FROM lag_series s JOIN clusters c ON c.id = s.cluster_id WHERE c.name = ?1"
 	" ORDER BY s.id";
 static const char sql_load_frames[] =
-	"SELECT f.id, f.sampled_at_ms, f.key_frame_id, f.series_count, f.data"
+	"SELECT f.id, f.sampled_at_ms, f.key_frame_id, f.series_count, f.data, f.base_frame_id"
 	" FROM lag_frames f JOIN clusters c ON c.id = f.cluster_id WHERE c.name = ?1"
 	" ORDER BY f.sampled_at_ms, f.id";
 
@@ -1040,18 +1145,28 @@ history_load_frames(struct history *h, struct store *store, size_t loaded, char 
 		size_t size = (size_t)sqlite3_column_bytes(select, 4);
 		int decoded;
 
-		if (!is_key && sqlite3_column_int64(select, 2) != h->key_id)
-			continue;                   /* its key frame was not read: cannot decode */
+		bool whole = is_key && sqlite3_column_type(select, 5) == SQLITE_NULL;
+
+		/* A frame whose key (or base) frame was not read cannot be decoded. */
+		if (!whole && (is_key ? sqlite3_column_int64(select, 5) : sqlite3_column_int64(select, 2))
+		              != h->key_id) {
+			if (is_key)
+				h->key_id = 0;          /* neither can what rests on it */
+			continue;
+		}
 		if (count < 0)
 			continue;
-		decoded = history_decode(h, data, size, (size_t)count, is_key ? NULL : &h->key,
+		decoded = history_decode(h, data, size, (size_t)count, whole ? NULL : &h->key,
 		                         &h->frame);
 		if (decoded < 0) {
 			h->failed = true;
 			break;
 		}
-		if (decoded > 0)
+		if (decoded > 0) {
+			if (is_key)
+				h->key_id = 0;
 			continue;
+		}
 		if (is_key) {
 			struct history_entries swap = h->key;
 

@@ -249,7 +249,7 @@ lag_partition_status(const struct lag_sample *window, size_t count,
 	log_end_at_commit = context->log_end_at_commit >= 0 ? context->log_end_at_commit
 	                    : facts.oldest->log_end_offset;
 	lag_format_duration(context->now_ms - committed_since_ms, stuck_for, sizeof stuck_for);
-	if (facts.committed_unchanged && context->has_members) {
+	if (facts.committed_unchanged && context->has_members && count == limit) {
 		char committed[LAG_COUNT_SIZE];
 
 		lag_format_count(facts.newest->committed_offset, committed, sizeof committed);
@@ -269,6 +269,14 @@ lag_partition_status(const struct lag_sample *window, size_t count,
 		return LAG_STATUS_STOPPED;
 	}
 
+	if (count < limit && (facts.committed_unchanged || (facts.lag_never_decreased &&
+	                                                    lag_of(facts.newest) > lag_of(facts.oldest)))) {
+		/* Stalled or growing so far, but a window is what a verdict needs: a consumer
+		 * that commits every few cycles is not stalled. */
+		snprintf(reason, LAG_REASON_SIZE, "lag %s, %zu of %zu samples so far", lag, count,
+		         limit);
+		return LAG_STATUS_UNKNOWN;
+	}
 	if (facts.lag_never_decreased && lag_of(facts.newest) > lag_of(facts.oldest)) {
 		char from[LAG_COUNT_SIZE], over[LAG_DURATION_SIZE];
 

@@ -253,16 +253,20 @@ static const char schema_v2[] =
 	");"
 	"CREATE INDEX lag_series_by_cluster ON lag_series (cluster_id, last_seen_ms);"
 	/* One cycle of a cluster: every series' value, encoded and compressed (history.c).
-	 * A key frame (key_frame_id NULL) holds values; a delta frame the differences from
-	 * its key frame, which is at most one 10-minute bucket older. tier: 2 for the first
-	 * frame of a 10-minute bucket (always a key frame), 1 for the first of a minute,
-	 * 0 otherwise; thinning deletes tier 0 after an hour and tier 1 after a day. */
+	 * A key frame (tier 2: the first frame of a 10-minute bucket; key_frame_id NULL)
+	 * holds the differences from the key frame before it (base_frame_id), or values
+	 * (base_frame_id NULL: the oldest key frame, and one a day); a delta frame the
+	 * differences from its key frame (key_frame_id), at most 10 minutes older. tier 1
+	 * is the first frame of a minute, 0 any other; thinning deletes tier 0 after an hour
+	 * and tier 1 after a day. base_frame_id has no foreign key on purpose: the writer
+	 * makes a key frame whole before the one it rests on is deleted. */
 	"CREATE TABLE lag_frames ("
 	"  id INTEGER PRIMARY KEY,"
 	"  cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,"
 	"  sampled_at_ms INTEGER NOT NULL,"
 	"  tier INTEGER NOT NULL CHECK (tier IN (0, 1, 2)),"
 	"  key_frame_id INTEGER REFERENCES lag_frames(id) ON DELETE CASCADE,"
+	"  base_frame_id INTEGER,"
 	"  series_count INTEGER NOT NULL,"
 	"  data BLOB NOT NULL"
 	");"

@@ -110,11 +110,13 @@ struct lag_partition_context {
  *   a committed offset lower than the one before it, while the log end offset did not go
  *     down (a recreated or truncated partition is not the group's doing) -> REWIND;
  *   a sample with lag 0 -> OK (Burrow: caught up within the window);
- *   committed offset the same across the window (so lag > 0 throughout):
- *     members -> STALLED;
- *     no member, unchanged for >= stopped_after while the log end grew since the commit
- *       -> STOPPED (committed_since_ms -1: since the oldest sample; log_end_at_commit -1:
- *       the oldest sample's);
+ *   committed offset the same across a full window (policy->window samples; so lag > 0
+ *     throughout) and members -> STALLED;
+ *   committed offset the same across the window, no member, unchanged for >= stopped_after
+ *     while the log end grew since the commit -> STOPPED (committed_since_ms -1: since the
+ *     oldest sample; log_end_at_commit -1: the oldest sample's);
+ *   a window not full yet whose offset has not moved or whose lag only grew -> UNKNOWN
+ *     ("lag 120, 3 of 10 samples so far": a verdict needs a window);
  *   lag never decreased and grew across the window -> WARNING;
  *   otherwise OK.
  * REWIND comes before the window's lag 0, unlike in Burrow: a caught-up group that rewinds

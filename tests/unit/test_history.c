@@ -176,21 +176,43 @@ test_history_expires(void **state)
 	short_policy.keep_ms = 2 * HOUR;
 	history = history_open(f->store, CLUSTER, &short_policy, &err);
 	assert_non_null(history);
-	for (int64_t at = T0; at < T0 + 3 * HOUR; at += MINUTE)
+	for (int64_t at = T0; at < T0 + 3 * HOUR; at += MINUTE) {
+		fleet.log_end[0] += 7;
+		fleet.log_end[1] += (at / MINUTE) % 3;
+		fleet.committed[0] = fleet.log_end[0] - 2;
 		record(f->store, history, fleet_snapshot(&fleet, at));
+	}
 	assert_int_equal(catalog_test_int(f->store, "SELECT count(*) FROM lag_frames WHERE"
 	                                            " sampled_at_ms < 1764000000000 + 3600000 - 60000"), 0);
 	/* The group is gone; two hours later (past a key frame) its series are forgotten. */
 	fleet.group.offset_count = 0;
 	for (int64_t at = T0 + 3 * HOUR; at <= T0 + 5 * HOUR + 10 * MINUTE; at += MINUTE) {
-		struct snapshot *s = (struct snapshot *)fleet_snapshot(&fleet, at);
+		struct snapshot *s;
 
+		fleet.log_end[0] += 7;
+		s = (struct snapshot *)fleet_snapshot(&fleet, at);
 		s->group_count = 0;
 		record(f->store, history, s);
 	}
 	assert_int_equal(catalog_test_int(f->store, "SELECT count(*) FROM lag_series"), 2);
 	history_memory(history, &series, &points);
 	assert_int_equal(series, 2);
+	/* Key frames rest on the one before, except the oldest, made whole before the one it
+	 * rested on went; a new writer decodes the whole chain into the same memory. */
+	assert_int_equal(catalog_test_int(f->store, "SELECT base_frame_id IS NULL FROM lag_frames"
+	                                            " WHERE tier = 2 ORDER BY sampled_at_ms LIMIT 1"), 1);
+	assert_int_equal(catalog_test_int(f->store, "SELECT count(*) FROM lag_frames WHERE tier = 2"
+	                                            " AND base_frame_id IS NOT NULL"), 12);
+	{
+		struct history *reloaded = history_open(f->store, CLUSTER, &short_policy, &err);
+		size_t reloaded_series, reloaded_points;
+
+		assert_non_null(reloaded);
+		history_memory(reloaded, &reloaded_series, &reloaded_points);
+		assert_int_equal(reloaded_series, series);
+		assert_int_equal(reloaded_points, points);
+		history_free(reloaded);
+	}
 	history_free(history);
 }
 

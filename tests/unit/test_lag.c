@@ -184,6 +184,18 @@ static const struct status_case status_cases[] = {
 	          SAMPLE(5, 1200, 2000)),
 	  .context = MEMBERS_AT(5), .status = LAG_STATUS_STALLED,
 	  .reason = "committed offset stuck at 1,200 for 5m with lag 800" },
+	{ .name = "stuck, but the window is not full: no verdict yet",
+	  SAMPLES(SAMPLE(0, 1200, 2000), SAMPLE(1, 1200, 2000), SAMPLE(3, 1200, 2000)),
+	  .context = MEMBERS_AT(3), .policy = { .window = 10 }, .status = LAG_STATUS_UNKNOWN,
+	  .reason = "lag 800, 3 of 10 samples so far" },
+	{ .name = "growing, but the window is not full: no verdict yet",
+	  SAMPLES(SAMPLE(0, 100, 200), SAMPLE(1, 150, 300), SAMPLE(2, 200, 450)),
+	  .context = MEMBERS_AT(2), .policy = { .window = 10 }, .status = LAG_STATUS_UNKNOWN,
+	  .reason = "lag 250, 3 of 10 samples so far" },
+	{ .name = "consuming, window not full: OK",
+	  SAMPLES(SAMPLE(0, 100, 200), SAMPLE(1, 190, 300), SAMPLE(2, 300, 350)),
+	  .context = MEMBERS_AT(2), .policy = { .window = 10 }, .status = LAG_STATUS_OK,
+	  .reason = "lag 50, consuming" },
 	{ .name = "STALLED since a commit older than the window",
 	  SAMPLES(SAMPLE(0, 1200, 1900), SAMPLE(1, 1200, 1950), SAMPLE(2, 1200, 2000)),
 	  .context = { .has_members = true, .committed_since_ms = AT(-63),
@@ -260,9 +272,15 @@ test_partition_status(void **state)
 	(void)state;
 	for (size_t i = 0; i < COUNT(status_cases); i++) {
 		const struct status_case *c = &status_cases[i];
+		struct lag_policy policy = c->policy;
 		char reason[LAG_REASON_SIZE];
-		enum lag_status got = lag_partition_status(c->window, c->count, &c->context,
-		                                           &c->policy, reason);
+		enum lag_status got;
+
+		/* A row's samples are a full window unless it sets one (or has more samples
+		 * than the default window, which it then tests). */
+		if (policy.window == 0 && c->count <= LAG_POLICY_DEFAULT_WINDOW)
+			policy.window = c->count;
+		got = lag_partition_status(c->window, c->count, &c->context, &policy, reason);
 
 		if (got != c->status || strcmp(reason, c->reason) != 0)
 			fail_msg("%s:\n got      %s \"%s\"\n expected %s \"%s\"", c->name,
