@@ -947,7 +947,7 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 {
 	struct collect_result *result = calloc(1, sizeof *result);
 	struct cycle cycle = { .collector = c, .result = result, .timeout_ms = timeout_ms };
-	int64_t started = collect_now_ms();
+	int64_t started = collect_now_ms(), log_ends_asked, log_ends_read;
 	rd_kafka_resp_err_t rc;
 	char *cluster_id;
 	int pending;
@@ -983,7 +983,9 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 	collect_acls_request(&cycle);
 	collect_list_groups_request(&cycle);
 	pending += 2;
+	log_ends_asked = collect_now_ms();
 	collect_watermarks(&cycle, RD_KAFKA_OFFSET_END);
+	log_ends_read = collect_now_ms();
 	collect_watermarks(&cycle, RD_KAFKA_OFFSET_BEGINNING);
 	collect_quotas(&cycle);
 	collect_serve(&cycle, pending, SNAPSHOT_CONFIGS);
@@ -994,7 +996,10 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 	result->snapshot.group_count = cycle.group_count;
 
 	rd_kafka_metadata_destroy(cycle.metadata);
-	result->snapshot.collected_at_ms = started;
+	/* The snapshot's time is when its log end offsets were read (the middle of those
+	 * requests), not when the cycle began: time lag interpolates between log end offsets
+	 * by this time, and the metadata before them can take a while on a large cluster. */
+	result->snapshot.collected_at_ms = log_ends_asked + (log_ends_read - log_ends_asked) / 2;
 	result->snapshot.cycle_duration_ms = collect_now_ms() - started;
 	rd_kafka_queue_destroy(cycle.queue);
 	*out = result;

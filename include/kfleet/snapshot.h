@@ -129,7 +129,7 @@ struct snapshot {
 	const char *cluster;            /* kfleet's name for the cluster */
 	const char *kafka_cluster_id;   /* or NULL */
 	int32_t controller_id;          /* -1: unknown */
-	int64_t collected_at_ms;        /* Unix epoch, UTC */
+	int64_t collected_at_ms;        /* when its log end offsets were read; Unix epoch, UTC */
 	int64_t cycle_duration_ms;
 	const char *section_errors[SNAPSHOT_SECTION_COUNT];   /* NULL: the section was collected */
 
