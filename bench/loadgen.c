@@ -3,17 +3,30 @@
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... create TOPIC PARTITIONS [REPLICATION]
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... produce TOPIC COUNT
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... consume TOPIC GROUP COUNT
+ *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... rate TOPIC RATE SECONDS
+ *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... timestamp TOPIC PARTITION OFFSET
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... fleet PREFIX TOPICS PARTITIONS GROUPS MESSAGES
  * consume joins GROUP, reads COUNT messages, commits them and leaves the group, so the
  * group's lag is what was produced minus COUNT. fleet builds a whole fleet for the
  * benchmarks: TOPICS topics PREFIX-t00000.. of PARTITIONS partitions, MESSAGES messages on
  * every partition, and GROUPS groups PREFIX-g00000.., group i with offsets committed at
- * MESSAGES/2 on every partition of topics i, i+1 and i+2 (modulo TOPICS). */
+ * MESSAGES/2 on every partition of topics i, i+1 and i+2 (modulo TOPICS).
+ *
+ * rate and timestamp give the time-lag tests a producer that behaves in a known way and
+ * the truth to compare with. rate sends RATE messages a second to an existing TOPIC,
+ * message n at start + n/RATE on the monotonic clock (a schedule, not a sleep per
+ * message, so it does not drift) and to partition n modulo the partition count (round
+ * robin), with the CreateTime librdkafka stamps as it is queued; a run of SECONDS sends
+ * RATE x SECONDS messages, delivers them and prints "rate TOPIC: N messages in S s";
+ * SECONDS 0 runs until SIGTERM or SIGINT, which also end a run early. timestamp prints
+ * the timestamp (ms since the epoch) of the message at OFFSET of TOPIC [PARTITION], read
+ * outside any group; no message there is an error. */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +41,11 @@
 #define LOADGEN_EXIT_USAGE 2
 #define LOADGEN_MAX_SETTINGS 32
 #define LOADGEN_TIMEOUT_MS 30000
+#define LOADGEN_READY_TIMEOUT_MS 10000 /* until a topic's partitions all have a leader */
+#define LOADGEN_POLL_MS 100         /* how often rate looks for a stop signal */
+#define RATE_MAX 1000000            /* messages per second */
+#define NS_PER_S INT64_C(1000000000)
+#define NS_PER_MS INT64_C(1000000)
 #define FLEET_CREATE_BATCH 100      /* topics per CreateTopics request */
 #define FLEET_READY_TIMEOUT_MS 300000 /* until every partition has a leader, or acks */
 #define FLEET_GROUPS_IN_FLIGHT 64   /* AlterConsumerGroupOffsets requests at once */
@@ -328,6 +346,264 @@ loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long l
 		}
 	}
 	rd_kafka_consumer_close(rk);
+	rd_kafka_destroy(rk);
+	return status;
+}
+
+/* ---------------------------------------------------------------- live modes */
+
+/* rate runs until SIGTERM or SIGINT (or its time is up); the handler only raises this
+ * flag, which its loop reads at least every LOADGEN_POLL_MS. */
+static volatile sig_atomic_t loadgen_stopping;
+
+static void
+on_stop_signal(int signo)
+{
+	(void)signo;
+	loadgen_stopping = 1;
+}
+
+/* SIGTERM and SIGINT raise loadgen_stopping. No SA_RESTART: a sleep they interrupt ends
+ * early. librdkafka's threads block every signal, so the main thread takes them. */
+static void
+loadgen_catch_stop_signals(void)
+{
+	struct sigaction action = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&action.sa_mask);
+	sigaction(SIGTERM, &action, NULL);
+	sigaction(SIGINT, &action, NULL);
+}
+
+/* Nanoseconds on the monotonic clock, for rate's schedule. */
+static int64_t
+loadgen_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+/* Wait until TOPIC is in RK's metadata with a leader for each of its partitions, and set
+ * *PARTITIONS to their number. Asks for all topics, so that asking never creates TOPIC
+ * on a broker that creates topics on first use. Returns 0, or LOADGEN_EXIT_FAILED after
+ * LOADGEN_READY_TIMEOUT_MS, saying why, with WHAT (the mode) first. */
+static int
+loadgen_topic_partitions(rd_kafka_t *rk, const char *what, const char *topic,
+                         int32_t *partitions)
+{
+	int64_t deadline = loadgen_now_ms() + LOADGEN_READY_TIMEOUT_MS;
+	char why[200];
+
+	for (;;) {
+		const struct rd_kafka_metadata *md;
+		rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, NULL, &md, LOADGEN_READY_TIMEOUT_MS);
+
+		snprintf(why, sizeof why, "no such topic");
+		if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			snprintf(why, sizeof why, "metadata: %s", rd_kafka_err2str(err));
+		} else {
+			for (int t = 0; t < md->topic_cnt; t++) {
+				const struct rd_kafka_metadata_topic *mt = &md->topics[t];
+				int led = 0;
+
+				if (strcmp(mt->topic, topic) != 0)
+					continue;
+				for (int p = 0; p < mt->partition_cnt; p++)
+					led += mt->partitions[p].leader >= 0;
+				if (mt->err == RD_KAFKA_RESP_ERR_NO_ERROR && mt->partition_cnt > 0 &&
+				    led == mt->partition_cnt) {
+					*partitions = mt->partition_cnt;
+					rd_kafka_metadata_destroy(md);
+					return 0;
+				}
+				if (mt->err != RD_KAFKA_RESP_ERR_NO_ERROR)
+					snprintf(why, sizeof why, "%s", rd_kafka_err2str(mt->err));
+				else
+					snprintf(why, sizeof why, "%d of %d partitions have a leader", led,
+					         mt->partition_cnt);
+			}
+			rd_kafka_metadata_destroy(md);
+		}
+		if (loadgen_now_ms() > deadline) {
+			fprintf(stderr, "kfleet-loadgen: %s: topic %s: %s (after %d s)\n", what, topic, why,
+			        LOADGEN_READY_TIMEOUT_MS / 1000);
+			return LOADGEN_EXIT_FAILED;
+		}
+		usleep(FLEET_RETRY_DELAY_MS * 1000);
+	}
+}
+
+/* When message N of a run at RATE messages per second is due, in nanoseconds after the
+ * start: exactly N/RATE seconds, so that rounding never accumulates into drift. */
+static int64_t
+rate_due_ns(long long n, long long rate)
+{
+	return (int64_t)(n / rate) * NS_PER_S + (int64_t)(n % rate) * NS_PER_S / rate;
+}
+
+/* Serve RK's delivery reports and sleep until DUE_NS on the monotonic clock, waking at
+ * least every LOADGEN_POLL_MS to serve them again and to see a stop signal. Returns
+ * whether DUE_NS was reached (false: a signal asked to stop). */
+static bool
+rate_wait_until(rd_kafka_t *rk, int64_t due_ns)
+{
+	for (;;) {
+		int64_t now = loadgen_now_ns(), wake;
+		struct timespec ts;
+
+		rd_kafka_poll(rk, 0);
+		if (loadgen_stopping)
+			return false;
+		if (now >= due_ns)
+			return true;
+		wake = due_ns - now > LOADGEN_POLL_MS * NS_PER_MS ? now + LOADGEN_POLL_MS * NS_PER_MS
+		                                                   : due_ns;
+		ts.tv_sec = (time_t)(wake / NS_PER_S);
+		ts.tv_nsec = (long)(wake % NS_PER_S);
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);   /* EINTR: look again */
+	}
+}
+
+/* RATE messages per second to TOPIC for SECONDS (0: until a signal), message n at
+ * start + n/RATE and to partition n modulo the partition count (round robin), with the
+ * CreateTime librdkafka gives it as it is queued. A run of SECONDS sends RATE x SECONDS
+ * messages and lasts SECONDS; a signal ends it early. Everything queued is delivered
+ * before the summary line. */
+static int
+loadgen_rate(struct loadgen *lg, const char *topic, long long rate, long long seconds)
+{
+	long long failed = 0, sent = 0, total = rate * seconds;
+	rd_kafka_t *rk;
+	int32_t partitions = 0;
+	int64_t started, ended;
+	int status;
+
+	loadgen_catch_stop_signals();
+	rk = loadgen_producer(lg, &failed);
+	status = loadgen_topic_partitions(rk, "rate", topic, &partitions);
+	if (status != 0) {
+		rd_kafka_destroy(rk);
+		return status;
+	}
+	started = loadgen_now_ns();
+	while ((seconds == 0 || sent < total) && status == 0 &&
+	       rate_wait_until(rk, started + rate_due_ns(sent, rate))) {
+		status = loadgen_send(rk, topic, (int32_t)(sent % partitions), sent);
+		sent += status == 0;
+	}
+	if (status == 0 && seconds > 0)
+		rate_wait_until(rk, started + seconds * NS_PER_S);
+	ended = loadgen_now_ns();
+	if (loadgen_producer_close(rk, topic, &failed, LOADGEN_TIMEOUT_MS) != 0)
+		status = LOADGEN_EXIT_FAILED;
+	printf("rate %s: %lld messages in %.1f s\n", topic, sent,
+	       (double)(ended - started) / NS_PER_S);
+	return status;
+}
+
+/* Say why TOPIC [PARTITION] has no message at OFFSET: past the end or before the start
+ * when its watermarks say so, else WHY (librdkafka's error, or a gap), with the offsets it
+ * holds. */
+static void
+timestamp_none(rd_kafka_t *rk, const char *topic, int32_t partition, long long offset,
+               const char *why)
+{
+	int64_t low = -1, high = -1;
+	rd_kafka_resp_err_t err =
+		rd_kafka_query_watermark_offsets(rk, topic, partition, &low, &high, LOADGEN_TIMEOUT_MS);
+	char holds[100];
+
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		fprintf(stderr, "kfleet-loadgen: timestamp %s [%" PRId32 "]: no message at offset %lld: "
+		        "%s\n", topic, partition, offset, why);
+		return;
+	}
+	if (offset >= high)
+		why = "past the end";
+	else if (offset < low)
+		why = "before the start";
+	if (low == high)
+		snprintf(holds, sizeof holds, "the partition is empty (log end offset %" PRId64 ")",
+		         high);
+	else
+		snprintf(holds, sizeof holds, "the partition holds offsets %" PRId64 " to %" PRId64,
+		         low, high - 1);
+	fprintf(stderr, "kfleet-loadgen: timestamp %s [%" PRId32 "]: no message at offset %lld: "
+	        "%s; %s\n", topic, partition, offset, why, holds);
+}
+
+/* Print the timestamp (ms since the epoch) of the message at OFFSET of TOPIC [PARTITION],
+ * read from there with librdkafka's simple consumer: no group.id, which assign() would
+ * need in 2.0.2. No message there (past the end, before the start, a gap) is an error, as
+ * is no answer within LOADGEN_TIMEOUT_MS. */
+static int
+loadgen_timestamp(struct loadgen *lg, const char *topic, int32_t partition, long long offset)
+{
+	static const struct kclient_setting extra[] = {
+		{ "enable.partition.eof", "true" },
+		{ "auto.offset.reset", "error" },      /* no silent jump to another offset */
+	};
+	rd_kafka_t *rk = loadgen_client(RD_KAFKA_CONSUMER, loadgen_conf(lg, extra, 2));
+	rd_kafka_topic_t *rkt = NULL;
+	int64_t deadline = loadgen_now_ms() + LOADGEN_TIMEOUT_MS;
+	int32_t partitions = 0;
+	bool started = false;
+	int status = loadgen_topic_partitions(rk, "timestamp", topic, &partitions);
+
+	if (status == 0 && partition >= partitions) {
+		fprintf(stderr, "kfleet-loadgen: timestamp: topic %s has %" PRId32 " partitions, "
+		        "no partition %" PRId32 "\n", topic, partitions, partition);
+		status = LOADGEN_EXIT_FAILED;
+	}
+	if (status == 0) {
+		rkt = rd_kafka_topic_new(rk, topic, NULL);
+		started = rkt != NULL && rd_kafka_consume_start(rkt, partition, offset) == 0;
+		if (!started) {
+			fprintf(stderr, "kfleet-loadgen: timestamp %s [%" PRId32 "]: %s\n", topic,
+			        partition, rd_kafka_err2str(rd_kafka_last_error()));
+			status = LOADGEN_EXIT_FAILED;
+		}
+	}
+	while (started && status == 0) {
+		rd_kafka_message_t *msg = rd_kafka_consume(rkt, partition, LOADGEN_POLL_MS);
+		rd_kafka_timestamp_type_t type;
+		int64_t timestamp;
+		char why[200];
+
+		if (msg == NULL) {
+			if (loadgen_now_ms() > deadline) {
+				fprintf(stderr, "kfleet-loadgen: timestamp %s [%" PRId32 "]: no message at "
+				        "offset %lld within %d s\n", topic, partition, offset,
+				        LOADGEN_TIMEOUT_MS / 1000);
+				status = LOADGEN_EXIT_FAILED;
+			}
+			continue;
+		}
+		status = LOADGEN_EXIT_FAILED;
+		if (msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+			timestamp_none(rk, topic, partition, offset, "past the end");
+		} else if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			timestamp_none(rk, topic, partition, offset, rd_kafka_message_errstr(msg));
+		} else if (msg->offset != offset) {
+			snprintf(why, sizeof why, "the next one is at %" PRId64, msg->offset);
+			timestamp_none(rk, topic, partition, offset, why);
+		} else if ((timestamp = rd_kafka_message_timestamp(msg, &type)) < 0 ||
+		           type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
+			fprintf(stderr, "kfleet-loadgen: timestamp %s [%" PRId32 "]: the message at offset "
+			        "%lld has no timestamp\n", topic, partition, offset);
+		} else {
+			printf("%" PRId64 "\n", timestamp);
+			status = 0;
+		}
+		rd_kafka_message_destroy(msg);
+		break;
+	}
+	if (started)
+		rd_kafka_consume_stop(rkt, partition);
+	if (rkt != NULL)
+		rd_kafka_topic_destroy(rkt);
 	rd_kafka_destroy(rk);
 	return status;
 }
@@ -722,6 +998,22 @@ command_consume(struct loadgen *lg, int argc, char **argv)
 }
 
 static int
+command_rate(struct loadgen *lg, int argc, char **argv)
+{
+	(void)argc;
+	return loadgen_rate(lg, argv[0], parse_bounded(argv[1], "RATE", 1, RATE_MAX),
+	                    parse_bounded(argv[2], "SECONDS", 0, INT32_MAX));
+}
+
+static int
+command_timestamp(struct loadgen *lg, int argc, char **argv)
+{
+	(void)argc;
+	return loadgen_timestamp(lg, argv[0], parse_bounded(argv[1], "PARTITION", 0, INT32_MAX),
+	                         parse_count(argv[2], "OFFSET"));
+}
+
+static int
 command_fleet(struct loadgen *lg, int argc, char **argv)
 {
 	struct fleet f = {
@@ -753,6 +1045,13 @@ static const struct loadgen_command {
 	  .help = "produce COUNT messages over all partitions", .run = command_produce },
 	{ .name = "consume", .args = "TOPIC GROUP COUNT", .min_args = 3, .max_args = 3,
 	  .help = "consume COUNT messages in GROUP, commit, leave", .run = command_consume },
+	{ .name = "rate", .args = "TOPIC RATE SECONDS", .min_args = 3, .max_args = 3,
+	  .run = command_rate,
+	  .help = "produce RATE messages a second for SECONDS (0: until SIGTERM/SIGINT), message n\n"
+	          "      at start + n/RATE, round robin over the partitions; prints the count" },
+	{ .name = "timestamp", .args = "TOPIC PARTITION OFFSET", .min_args = 3, .max_args = 3,
+	  .run = command_timestamp,
+	  .help = "print the timestamp (ms since the epoch) of the message at OFFSET" },
 	{ .name = "fleet", .args = "PREFIX TOPICS PARTITIONS GROUPS MESSAGES", .min_args = 5,
 	  .max_args = 5, .run = command_fleet,
 	  .help = "topics PREFIX-t00000.., MESSAGES on each partition, groups PREFIX-g00000..\n"
