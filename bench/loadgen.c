@@ -294,8 +294,12 @@ loadgen_produce(struct loadgen *lg, const char *topic, long long count)
 	return status;
 }
 
-static int
-loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long long count)
+/* A consumer in GROUP subscribed to TOPIC, committing only when told to (offsets are
+ * stored as messages are handed over), starting from the earliest message when the group
+ * has no offset. Exits 1 when the client cannot be made; returns NULL, after saying
+ * why, when the subscription fails. */
+static rd_kafka_t *
+loadgen_group_consumer(struct loadgen *lg, const char *topic, const char *group)
 {
 	const struct kclient_setting extra[] = {
 		{ "group.id", group },
@@ -305,9 +309,6 @@ loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long l
 	};
 	rd_kafka_t *rk = loadgen_client(RD_KAFKA_CONSUMER, loadgen_conf(lg, extra, 4));
 	rd_kafka_topic_partition_list_t *subscription = rd_kafka_topic_partition_list_new(1);
-	time_t deadline = time(NULL) + LOADGEN_TIMEOUT_MS / 1000;
-	long long consumed = 0;
-	int status = 0;
 	rd_kafka_resp_err_t err;
 
 	rd_kafka_poll_set_consumer(rk);
@@ -317,8 +318,22 @@ loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long l
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		fprintf(stderr, "kfleet-loadgen: subscribe to %s: %s\n", topic, rd_kafka_err2str(err));
 		rd_kafka_destroy(rk);
-		return LOADGEN_EXIT_FAILED;
+		return NULL;
 	}
+	return rk;
+}
+
+static int
+loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long long count)
+{
+	rd_kafka_t *rk = loadgen_group_consumer(lg, topic, group);
+	time_t deadline = time(NULL) + LOADGEN_TIMEOUT_MS / 1000;
+	long long consumed = 0;
+	int status = 0;
+	rd_kafka_resp_err_t err;
+
+	if (rk == NULL)
+		return LOADGEN_EXIT_FAILED;
 	while (consumed < count && time(NULL) < deadline) {
 		rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, 200);
 
