@@ -4,6 +4,8 @@
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... produce TOPIC COUNT
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... consume TOPIC GROUP COUNT
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... rate TOPIC RATE SECONDS
+ *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... follow TOPIC GROUP SECONDS
+ *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... stall TOPIC GROUP COUNT
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... timestamp TOPIC PARTITION OFFSET
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... fleet PREFIX TOPICS PARTITIONS GROUPS MESSAGES
  * consume joins GROUP, reads COUNT messages, commits them and leaves the group, so the
@@ -12,15 +14,20 @@
  * every partition, and GROUPS groups PREFIX-g00000.., group i with offsets committed at
  * MESSAGES/2 on every partition of topics i, i+1 and i+2 (modulo TOPICS).
  *
- * rate and timestamp give the time-lag tests a producer that behaves in a known way and
- * the truth to compare with. rate sends RATE messages a second to an existing TOPIC,
- * message n at start + n/RATE on the monotonic clock (a schedule, not a sleep per
- * message, so it does not drift) and to partition n modulo the partition count (round
- * robin), with the CreateTime librdkafka stamps as it is queued; a run of SECONDS sends
- * RATE x SECONDS messages, delivers them and prints "rate TOPIC: N messages in S s";
- * SECONDS 0 runs until SIGTERM or SIGINT, which also end a run early. timestamp prints
- * the timestamp (ms since the epoch) of the message at OFFSET of TOPIC [PARTITION], read
- * outside any group; no message there is an error. */
+ * rate, follow, stall and timestamp give the time-lag tests producers and consumers that
+ * behave in known ways; SECONDS 0 means until SIGTERM or SIGINT, which also end a run
+ * early. rate sends RATE messages a second to an existing TOPIC, message n at
+ * start + n/RATE on the monotonic clock (a schedule, not a sleep per message, so it does
+ * not drift) and to partition n modulo the partition count (round robin), with the
+ * CreateTime librdkafka stamps as it is queued; a run of SECONDS sends RATE x SECONDS
+ * messages, delivers them and prints "rate TOPIC: N messages in S s". follow reads GROUP
+ * from the earliest offset, commits what it read every second (also when nothing moved),
+ * and at the end commits once more and leaves the group. stall reads COUNT messages,
+ * commits them, prints "stall GROUP: committed COUNT, holding" and stays a member that
+ * reads and commits nothing (its partitions paused, still polling) until SIGTERM or
+ * SIGINT, then leaves without committing. timestamp prints the timestamp (ms since the
+ * epoch) of the message at OFFSET of TOPIC [PARTITION], read outside any group; no
+ * message there is an error. */
 #include "config.h"
 
 #include <errno.h>
@@ -42,8 +49,10 @@
 #define LOADGEN_MAX_SETTINGS 32
 #define LOADGEN_TIMEOUT_MS 30000
 #define LOADGEN_READY_TIMEOUT_MS 10000 /* until a topic's partitions all have a leader */
-#define LOADGEN_POLL_MS 100         /* how often rate looks for a stop signal */
+#define LOADGEN_POLL_MS 100         /* how often the live modes look for a stop signal */
 #define RATE_MAX 1000000            /* messages per second */
+#define FOLLOW_COMMIT_INTERVAL_MS 1000
+#define LOADGEN_COMMIT_TIMEOUT_MS 10000 /* for the answer to a commit */
 #define NS_PER_S INT64_C(1000000000)
 #define NS_PER_MS INT64_C(1000000)
 #define FLEET_CREATE_BATCH 100      /* topics per CreateTopics request */
@@ -294,12 +303,64 @@ loadgen_produce(struct loadgen *lg, const char *topic, long long count)
 	return status;
 }
 
+/* A group member of follow or stall: the opaque of its rebalance callback. */
+struct member {
+	const char *mode;       /* "follow" or "stall", for messages */
+	const char *group;
+	bool announce;          /* print each assignment on stdout (follow) */
+	bool hold;              /* pause whatever is assigned (stall, once it committed) */
+};
+
+/* Set RK's assignment as librdkafka's rebalance protocol wants (eager: all of it,
+ * cooperative: by increments), so that stall can pause partitions as they are assigned
+ * and follow can say when it has joined. */
+static void
+on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *partitions,
+             void *opaque)
+{
+	const struct member *m = opaque;
+	bool cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+	rd_kafka_error_t *error = NULL;
+	rd_kafka_resp_err_t assign_err = RD_KAFKA_RESP_ERR_NO_ERROR;
+
+	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		if (cooperative)
+			error = rd_kafka_incremental_assign(rk, partitions);
+		else
+			assign_err = rd_kafka_assign(rk, partitions);
+		if (m->hold && error == NULL && assign_err == RD_KAFKA_RESP_ERR_NO_ERROR)
+			assign_err = rd_kafka_pause_partitions(rk, partitions);
+		if (m->announce) {
+			printf("%s %s: assigned %d partitions\n", m->mode, m->group, partitions->cnt);
+			fflush(stdout);
+		}
+	} else {
+		if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)
+			fprintf(stderr, "kfleet-loadgen: %s %s: rebalance: %s\n", m->mode, m->group,
+			        rd_kafka_err2str(err));
+		if (cooperative && err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)
+			error = rd_kafka_incremental_unassign(rk, partitions);
+		else
+			assign_err = rd_kafka_assign(rk, NULL);
+	}
+	if (error != NULL) {
+		fprintf(stderr, "kfleet-loadgen: %s %s: assign: %s\n", m->mode, m->group,
+		        rd_kafka_error_string(error));
+		rd_kafka_error_destroy(error);
+	} else if (assign_err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		fprintf(stderr, "kfleet-loadgen: %s %s: assign: %s\n", m->mode, m->group,
+		        rd_kafka_err2str(assign_err));
+	}
+}
+
 /* A consumer in GROUP subscribed to TOPIC, committing only when told to (offsets are
  * stored as messages are handed over), starting from the earliest message when the group
- * has no offset. Exits 1 when the client cannot be made; returns NULL, after saying
+ * has no offset. With MEMBER (NULL: librdkafka assigns by itself) it assigns through
+ * on_rebalance. Exits 1 when the client cannot be made; returns NULL, after saying
  * why, when the subscription fails. */
 static rd_kafka_t *
-loadgen_group_consumer(struct loadgen *lg, const char *topic, const char *group)
+loadgen_group_consumer(struct loadgen *lg, const char *topic, const char *group,
+                       struct member *member)
 {
 	const struct kclient_setting extra[] = {
 		{ "group.id", group },
@@ -307,10 +368,16 @@ loadgen_group_consumer(struct loadgen *lg, const char *topic, const char *group)
 		{ "auto.offset.reset", "earliest" },
 		{ "enable.partition.eof", "true" },
 	};
-	rd_kafka_t *rk = loadgen_client(RD_KAFKA_CONSUMER, loadgen_conf(lg, extra, 4));
+	rd_kafka_conf_t *conf = loadgen_conf(lg, extra, 4);
 	rd_kafka_topic_partition_list_t *subscription = rd_kafka_topic_partition_list_new(1);
 	rd_kafka_resp_err_t err;
+	rd_kafka_t *rk;
 
+	if (member != NULL) {
+		rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+		rd_kafka_conf_set_opaque(conf, member);
+	}
+	rk = loadgen_client(RD_KAFKA_CONSUMER, conf);
 	rd_kafka_poll_set_consumer(rk);
 	rd_kafka_topic_partition_list_add(subscription, topic, RD_KAFKA_PARTITION_UA);
 	err = rd_kafka_subscribe(rk, subscription);
@@ -326,7 +393,7 @@ loadgen_group_consumer(struct loadgen *lg, const char *topic, const char *group)
 static int
 loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long long count)
 {
-	rd_kafka_t *rk = loadgen_group_consumer(lg, topic, group);
+	rd_kafka_t *rk = loadgen_group_consumer(lg, topic, group, NULL);
 	time_t deadline = time(NULL) + LOADGEN_TIMEOUT_MS / 1000;
 	long long consumed = 0;
 	int status = 0;
@@ -367,8 +434,8 @@ loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long l
 
 /* ---------------------------------------------------------------- live modes */
 
-/* rate runs until SIGTERM or SIGINT (or its time is up); the handler only raises this
- * flag, which its loop reads at least every LOADGEN_POLL_MS. */
+/* rate, follow and stall run until SIGTERM or SIGINT (or their time is up); the handler
+ * only raises this flag, which their loops read at least every LOADGEN_POLL_MS. */
 static volatile sig_atomic_t loadgen_stopping;
 
 static void
@@ -515,6 +582,217 @@ loadgen_rate(struct loadgen *lg, const char *topic, long long rate, long long se
 		status = LOADGEN_EXIT_FAILED;
 	printf("rate %s: %lld messages in %.1f s\n", topic, sent,
 	       (double)(ended - started) / NS_PER_S);
+	return status;
+}
+
+/* One poll of RK, the consumer of MODE (follow, stall) in GROUP, for up to
+ * LOADGEN_POLL_MS: whether it handed over a message (whose offset is stored as it is).
+ * Errors other than reaching the end of a partition are printed. */
+static bool
+member_poll(rd_kafka_t *rk, const char *mode, const char *group)
+{
+	rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, LOADGEN_POLL_MS);
+	bool delivered;
+
+	if (msg == NULL)
+		return false;
+	delivered = msg->err == RD_KAFKA_RESP_ERR_NO_ERROR;
+	if (!delivered && msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+		fprintf(stderr, "kfleet-loadgen: %s %s: %s\n", mode, group, rd_kafka_message_errstr(msg));
+	rd_kafka_message_destroy(msg);
+	return delivered;
+}
+
+/* ERR, or else the first partition's error in OFFSETS (may be NULL), of a commit's
+ * answer. */
+static rd_kafka_resp_err_t
+commit_error(rd_kafka_resp_err_t err, const rd_kafka_topic_partition_list_t *offsets)
+{
+	for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && offsets != NULL && i < offsets->cnt; i++)
+		err = offsets->elems[i].err;
+	return err;
+}
+
+/* Commit OFFSETS (NULL: those stored as messages were handed over) and wait up to
+ * LOADGEN_COMMIT_TIMEOUT_MS for the answer, where a synchronous commit would wait for
+ * ever for a coordinator that is gone. Returns the error, RD_KAFKA_RESP_ERR__TIMED_OUT
+ * when there was no answer in time. */
+static rd_kafka_resp_err_t
+loadgen_commit_wait(rd_kafka_t *rk, const rd_kafka_topic_partition_list_t *offsets)
+{
+	rd_kafka_queue_t *queue = rd_kafka_queue_new(rk);
+	rd_kafka_resp_err_t err = rd_kafka_commit_queue(rk, offsets, queue, NULL, NULL);
+
+	if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		rd_kafka_event_t *ev =
+			kclient_wait_event(queue, RD_KAFKA_EVENT_OFFSET_COMMIT, LOADGEN_COMMIT_TIMEOUT_MS);
+
+		if (ev == NULL) {
+			err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+		} else {
+			err = commit_error(rd_kafka_event_error(ev), rd_kafka_event_topic_partition_list(ev));
+			rd_kafka_event_destroy(ev);
+		}
+	}
+	rd_kafka_queue_destroy(queue);
+	return err;
+}
+
+/* follow's commits: asynchronous, so that a coordinator out of reach never blocks its
+ * loop, one at a time, answered on their own queue (nothing else comes there). */
+struct follow_commits {
+	const char *group;
+	rd_kafka_queue_t *queue;
+	bool in_flight;
+	rd_kafka_resp_err_t answer;     /* the last answer */
+	long long taken;                /* commits the coordinator took */
+};
+
+/* Take the answer to the commit in flight, waiting up to TIMEOUT_MS (0: only look). */
+static void
+follow_answer(struct follow_commits *c, int timeout_ms)
+{
+	rd_kafka_event_t *ev;
+
+	if (!c->in_flight || (ev = rd_kafka_queue_poll(c->queue, timeout_ms)) == NULL)
+		return;
+	c->in_flight = false;
+	c->answer = commit_error(rd_kafka_event_error(ev), rd_kafka_event_topic_partition_list(ev));
+	if (c->answer == RD_KAFKA_RESP_ERR_NO_ERROR)
+		c->taken++;
+	else
+		fprintf(stderr, "kfleet-loadgen: follow %s: commit: %s\n", c->group,
+		        rd_kafka_err2str(c->answer));
+	rd_kafka_event_destroy(ev);
+}
+
+/* Commit the positions of RK's whole assignment, what it has read, also when they have
+ * not moved: the commit itself says the member is alive. Partitions it has read nothing
+ * from are left out; with none left nothing is sent. Call with no commit in flight.
+ * Returns whether one is now. */
+static bool
+follow_commit(rd_kafka_t *rk, struct follow_commits *c)
+{
+	rd_kafka_topic_partition_list_t *assignment = NULL, *positions;
+	rd_kafka_resp_err_t err;
+
+	if (rd_kafka_assignment(rk, &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		return false;
+	positions = rd_kafka_topic_partition_list_new(assignment->cnt);
+	if (rd_kafka_position(rk, assignment) == RD_KAFKA_RESP_ERR_NO_ERROR)
+		for (int i = 0; i < assignment->cnt; i++)
+			if (assignment->elems[i].offset >= 0)
+				rd_kafka_topic_partition_list_add(positions, assignment->elems[i].topic,
+				                                  assignment->elems[i].partition)->offset =
+					assignment->elems[i].offset;
+	if (positions->cnt > 0) {
+		err = rd_kafka_commit_queue(rk, positions, c->queue, NULL, NULL);
+		c->in_flight = err == RD_KAFKA_RESP_ERR_NO_ERROR;
+		if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+			fprintf(stderr, "kfleet-loadgen: follow %s: commit: %s\n", c->group,
+			        rd_kafka_err2str(err));
+	}
+	rd_kafka_topic_partition_list_destroy(positions);
+	rd_kafka_topic_partition_list_destroy(assignment);
+	return c->in_flight;
+}
+
+/* Read TOPIC in GROUP for SECONDS (0: until a signal), committing what was read every
+ * FOLLOW_COMMIT_INTERVAL_MS and once more at the end, then leave the group. With the
+ * coordinator out of reach the last commit fails after LOADGEN_COMMIT_TIMEOUT_MS, and
+ * librdkafka's shutdown waits for the commits in flight (socket.timeout.ms, 60 s by
+ * default). */
+static int
+loadgen_follow(struct loadgen *lg, const char *topic, const char *group, long long seconds)
+{
+	struct member m = { .mode = "follow", .group = group, .announce = true };
+	struct follow_commits commits = { .group = group };
+	int64_t started = loadgen_now_ms();
+	int64_t next_commit = started + FOLLOW_COMMIT_INTERVAL_MS;
+	long long consumed = 0;
+	rd_kafka_t *rk;
+	int status = 0;
+
+	loadgen_catch_stop_signals();
+	rk = loadgen_group_consumer(lg, topic, group, &m);
+	if (rk == NULL)
+		return LOADGEN_EXIT_FAILED;
+	commits.queue = rd_kafka_queue_new(rk);
+	while (!loadgen_stopping && (seconds == 0 || loadgen_now_ms() < started + seconds * 1000)) {
+		consumed += member_poll(rk, "follow", group);
+		/* A commit refused (in a rebalance) is made again a second later. */
+		follow_answer(&commits, 0);
+		if (!commits.in_flight && loadgen_now_ms() >= next_commit && follow_commit(rk, &commits))
+			next_commit = loadgen_now_ms() + FOLLOW_COMMIT_INTERVAL_MS;
+	}
+	/* The last commit, after the one in flight if any. */
+	follow_answer(&commits, LOADGEN_COMMIT_TIMEOUT_MS);
+	if (!commits.in_flight && follow_commit(rk, &commits)) {
+		follow_answer(&commits, LOADGEN_COMMIT_TIMEOUT_MS);
+		if (commits.answer != RD_KAFKA_RESP_ERR_NO_ERROR)
+			status = LOADGEN_EXIT_FAILED;
+	}
+	if (commits.in_flight) {
+		fprintf(stderr, "kfleet-loadgen: follow %s: the last commit was unanswered after %d s\n",
+		        group, LOADGEN_COMMIT_TIMEOUT_MS / 1000);
+		status = LOADGEN_EXIT_FAILED;
+	}
+	rd_kafka_queue_destroy(commits.queue);
+	rd_kafka_consumer_close(rk);
+	rd_kafka_destroy(rk);
+	printf("follow %s: %lld messages, %lld commits in %.1f s\n", group, consumed, commits.taken,
+	       (double)(loadgen_now_ms() - started) / 1000);
+	return status;
+}
+
+/* Read COUNT messages of TOPIC in GROUP and commit them, then stay a member that reads and
+ * commits nothing (its partitions paused, polled so that it keeps its place) until a
+ * signal, and leave without committing. */
+static int
+loadgen_stall(struct loadgen *lg, const char *topic, const char *group, long long count)
+{
+	struct member m = { .mode = "stall", .group = group };
+	rd_kafka_topic_partition_list_t *assignment = NULL;
+	long long consumed = 0;
+	rd_kafka_resp_err_t err;
+	rd_kafka_t *rk;
+	int status = 0;
+
+	loadgen_catch_stop_signals();
+	rk = loadgen_group_consumer(lg, topic, group, &m);
+	if (rk == NULL)
+		return LOADGEN_EXIT_FAILED;
+	while (consumed < count && !loadgen_stopping)
+		consumed += member_poll(rk, "stall", group);
+	if (consumed < count) {
+		fprintf(stderr, "kfleet-loadgen: stall %s: stopped after reading %lld of %lld messages, "
+		        "nothing committed\n", group, consumed, count);
+		status = LOADGEN_EXIT_FAILED;
+	} else {
+		/* Pause before committing: nothing is read past COUNT, and partitions assigned
+		 * from now on are paused as they come. The stored offsets are exactly the COUNT
+		 * messages handed over, as no poll came between. */
+		m.hold = true;
+		err = rd_kafka_assignment(rk, &assignment);
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+			err = rd_kafka_pause_partitions(rk, assignment);
+		if (assignment != NULL)
+			rd_kafka_topic_partition_list_destroy(assignment);
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+			err = loadgen_commit_wait(rk, NULL);
+		if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			fprintf(stderr, "kfleet-loadgen: stall %s: pause and commit: %s\n", group,
+			        rd_kafka_err2str(err));
+			status = LOADGEN_EXIT_FAILED;
+		} else {
+			printf("stall %s: committed %lld, holding\n", group, count);
+			fflush(stdout);
+		}
+	}
+	while (status == 0 && !loadgen_stopping)
+		member_poll(rk, "stall", group);    /* paused: keeps the membership alive */
+	rd_kafka_consumer_close(rk);   /* enable.auto.commit=false: commits nothing */
+	rd_kafka_destroy(rk);
 	return status;
 }
 
@@ -1021,6 +1299,20 @@ command_rate(struct loadgen *lg, int argc, char **argv)
 }
 
 static int
+command_follow(struct loadgen *lg, int argc, char **argv)
+{
+	(void)argc;
+	return loadgen_follow(lg, argv[0], argv[1], parse_bounded(argv[2], "SECONDS", 0, INT32_MAX));
+}
+
+static int
+command_stall(struct loadgen *lg, int argc, char **argv)
+{
+	(void)argc;
+	return loadgen_stall(lg, argv[0], argv[1], parse_bounded(argv[2], "COUNT", 1, INT32_MAX));
+}
+
+static int
 command_timestamp(struct loadgen *lg, int argc, char **argv)
 {
 	(void)argc;
@@ -1064,6 +1356,14 @@ static const struct loadgen_command {
 	  .run = command_rate,
 	  .help = "produce RATE messages a second for SECONDS (0: until SIGTERM/SIGINT), message n\n"
 	          "      at start + n/RATE, round robin over the partitions; prints the count" },
+	{ .name = "follow", .args = "TOPIC GROUP SECONDS", .min_args = 3, .max_args = 3,
+	  .run = command_follow,
+	  .help = "consume in GROUP from the earliest offset, committing every second, for\n"
+	          "      SECONDS (0: until SIGTERM/SIGINT); then commit and leave the group" },
+	{ .name = "stall", .args = "TOPIC GROUP COUNT", .min_args = 3, .max_args = 3,
+	  .run = command_stall,
+	  .help = "consume COUNT messages in GROUP, commit, print 'stall GROUP: committed COUNT,\n"
+	          "      holding', then stay a member reading nothing until SIGTERM/SIGINT" },
 	{ .name = "timestamp", .args = "TOPIC PARTITION OFFSET", .min_args = 3, .max_args = 3,
 	  .run = command_timestamp,
 	  .help = "print the timestamp (ms since the epoch) of the message at OFFSET" },
