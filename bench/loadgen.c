@@ -3,17 +3,37 @@
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... create TOPIC PARTITIONS [REPLICATION]
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... produce TOPIC COUNT
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... consume TOPIC GROUP COUNT
+ *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... rate TOPIC RATE SECONDS
+ *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... follow TOPIC GROUP SECONDS
+ *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... stall TOPIC GROUP COUNT
+ *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... timestamp TOPIC PARTITION OFFSET
  *   kfleet-loadgen -b BOOTSTRAP [-X key=value]... fleet PREFIX TOPICS PARTITIONS GROUPS MESSAGES
  * consume joins GROUP, reads COUNT messages, commits them and leaves the group, so the
  * group's lag is what was produced minus COUNT. fleet builds a whole fleet for the
  * benchmarks: TOPICS topics PREFIX-t00000.. of PARTITIONS partitions, MESSAGES messages on
  * every partition, and GROUPS groups PREFIX-g00000.., group i with offsets committed at
- * MESSAGES/2 on every partition of topics i, i+1 and i+2 (modulo TOPICS). */
+ * MESSAGES/2 on every partition of topics i, i+1 and i+2 (modulo TOPICS).
+ *
+ * rate, follow, stall and timestamp give the time-lag tests producers and consumers that
+ * behave in known ways; SECONDS 0 means until SIGTERM or SIGINT, which also end a run
+ * early. rate sends RATE messages a second to an existing TOPIC, message n at
+ * start + n/RATE on the monotonic clock (a schedule, not a sleep per message, so it does
+ * not drift) and to partition n modulo the partition count (round robin), with the
+ * CreateTime librdkafka stamps as it is queued; a run of SECONDS sends RATE x SECONDS
+ * messages, delivers them and prints "rate TOPIC: N messages in S s". follow reads GROUP
+ * from the earliest offset, commits what it read every second (also when nothing moved),
+ * and at the end commits once more and leaves the group. stall reads COUNT messages,
+ * commits them, prints "stall GROUP: committed COUNT, holding" and stays a member that
+ * reads and commits nothing (its partitions paused, still polling) until SIGTERM or
+ * SIGINT, then leaves without committing. timestamp prints the timestamp (ms since the
+ * epoch) of the message at OFFSET of TOPIC [PARTITION], read outside any group; no
+ * message there is an error. */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +48,13 @@
 #define LOADGEN_EXIT_USAGE 2
 #define LOADGEN_MAX_SETTINGS 32
 #define LOADGEN_TIMEOUT_MS 30000
+#define LOADGEN_READY_TIMEOUT_MS 10000 /* until a topic's partitions all have a leader */
+#define LOADGEN_POLL_MS 100         /* how often the live modes look for a stop signal */
+#define RATE_MAX 1000000            /* messages per second */
+#define FOLLOW_COMMIT_INTERVAL_MS 1000
+#define LOADGEN_COMMIT_TIMEOUT_MS 10000 /* for the answer to a commit */
+#define NS_PER_S INT64_C(1000000000)
+#define NS_PER_MS INT64_C(1000000)
 #define FLEET_CREATE_BATCH 100      /* topics per CreateTopics request */
 #define FLEET_READY_TIMEOUT_MS 300000 /* until every partition has a leader, or acks */
 #define FLEET_GROUPS_IN_FLIGHT 64   /* AlterConsumerGroupOffsets requests at once */
@@ -276,8 +303,64 @@ loadgen_produce(struct loadgen *lg, const char *topic, long long count)
 	return status;
 }
 
-static int
-loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long long count)
+/* A group member of follow or stall: the opaque of its rebalance callback. */
+struct member {
+	const char *mode;       /* "follow" or "stall", for messages */
+	const char *group;
+	bool announce;          /* print each assignment on stdout (follow) */
+	bool hold;              /* pause whatever is assigned (stall, once it committed) */
+};
+
+/* Set RK's assignment as librdkafka's rebalance protocol wants (eager: all of it,
+ * cooperative: by increments), so that stall can pause partitions as they are assigned
+ * and follow can say when it has joined. */
+static void
+on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *partitions,
+             void *opaque)
+{
+	const struct member *m = opaque;
+	bool cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+	rd_kafka_error_t *error = NULL;
+	rd_kafka_resp_err_t assign_err = RD_KAFKA_RESP_ERR_NO_ERROR;
+
+	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		if (cooperative)
+			error = rd_kafka_incremental_assign(rk, partitions);
+		else
+			assign_err = rd_kafka_assign(rk, partitions);
+		if (m->hold && error == NULL && assign_err == RD_KAFKA_RESP_ERR_NO_ERROR)
+			assign_err = rd_kafka_pause_partitions(rk, partitions);
+		if (m->announce) {
+			printf("%s %s: assigned %d partitions\n", m->mode, m->group, partitions->cnt);
+			fflush(stdout);
+		}
+	} else {
+		if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)
+			fprintf(stderr, "kfleet-loadgen: %s %s: rebalance: %s\n", m->mode, m->group,
+			        rd_kafka_err2str(err));
+		if (cooperative && err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)
+			error = rd_kafka_incremental_unassign(rk, partitions);
+		else
+			assign_err = rd_kafka_assign(rk, NULL);
+	}
+	if (error != NULL) {
+		fprintf(stderr, "kfleet-loadgen: %s %s: assign: %s\n", m->mode, m->group,
+		        rd_kafka_error_string(error));
+		rd_kafka_error_destroy(error);
+	} else if (assign_err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		fprintf(stderr, "kfleet-loadgen: %s %s: assign: %s\n", m->mode, m->group,
+		        rd_kafka_err2str(assign_err));
+	}
+}
+
+/* A consumer in GROUP subscribed to TOPIC, committing only when told to (offsets are
+ * stored as messages are handed over), starting from the earliest message when the group
+ * has no offset. With MEMBER (NULL: librdkafka assigns by itself) it assigns through
+ * on_rebalance. Exits 1 when the client cannot be made; returns NULL, after saying
+ * why, when the subscription fails. */
+static rd_kafka_t *
+loadgen_group_consumer(struct loadgen *lg, const char *topic, const char *group,
+                       struct member *member)
 {
 	const struct kclient_setting extra[] = {
 		{ "group.id", group },
@@ -285,13 +368,16 @@ loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long l
 		{ "auto.offset.reset", "earliest" },
 		{ "enable.partition.eof", "true" },
 	};
-	rd_kafka_t *rk = loadgen_client(RD_KAFKA_CONSUMER, loadgen_conf(lg, extra, 4));
+	rd_kafka_conf_t *conf = loadgen_conf(lg, extra, 4);
 	rd_kafka_topic_partition_list_t *subscription = rd_kafka_topic_partition_list_new(1);
-	time_t deadline = time(NULL) + LOADGEN_TIMEOUT_MS / 1000;
-	long long consumed = 0;
-	int status = 0;
 	rd_kafka_resp_err_t err;
+	rd_kafka_t *rk;
 
+	if (member != NULL) {
+		rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+		rd_kafka_conf_set_opaque(conf, member);
+	}
+	rk = loadgen_client(RD_KAFKA_CONSUMER, conf);
 	rd_kafka_poll_set_consumer(rk);
 	rd_kafka_topic_partition_list_add(subscription, topic, RD_KAFKA_PARTITION_UA);
 	err = rd_kafka_subscribe(rk, subscription);
@@ -299,8 +385,22 @@ loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long l
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		fprintf(stderr, "kfleet-loadgen: subscribe to %s: %s\n", topic, rd_kafka_err2str(err));
 		rd_kafka_destroy(rk);
-		return LOADGEN_EXIT_FAILED;
+		return NULL;
 	}
+	return rk;
+}
+
+static int
+loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long long count)
+{
+	rd_kafka_t *rk = loadgen_group_consumer(lg, topic, group, NULL);
+	time_t deadline = time(NULL) + LOADGEN_TIMEOUT_MS / 1000;
+	long long consumed = 0;
+	int status = 0;
+	rd_kafka_resp_err_t err;
+
+	if (rk == NULL)
+		return LOADGEN_EXIT_FAILED;
 	while (consumed < count && time(NULL) < deadline) {
 		rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, 200);
 
@@ -328,6 +428,475 @@ loadgen_consume(struct loadgen *lg, const char *topic, const char *group, long l
 		}
 	}
 	rd_kafka_consumer_close(rk);
+	rd_kafka_destroy(rk);
+	return status;
+}
+
+/* ---------------------------------------------------------------- live modes */
+
+/* rate, follow and stall run until SIGTERM or SIGINT (or their time is up); the handler
+ * only raises this flag, which their loops read at least every LOADGEN_POLL_MS. */
+static volatile sig_atomic_t loadgen_stopping;
+
+static void
+on_stop_signal(int signo)
+{
+	(void)signo;
+	loadgen_stopping = 1;
+}
+
+/* SIGTERM and SIGINT raise loadgen_stopping. No SA_RESTART: a sleep they interrupt ends
+ * early. librdkafka's threads block every signal, so the main thread takes them. */
+static void
+loadgen_catch_stop_signals(void)
+{
+	struct sigaction action = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&action.sa_mask);
+	sigaction(SIGTERM, &action, NULL);
+	sigaction(SIGINT, &action, NULL);
+}
+
+/* Nanoseconds on the monotonic clock, for rate's schedule. */
+static int64_t
+loadgen_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+/* Wait until TOPIC is in RK's metadata with a leader for each of its partitions, and set
+ * *PARTITIONS to their number. Asks for all topics, so that asking never creates TOPIC
+ * on a broker that creates topics on first use. Returns 0, or LOADGEN_EXIT_FAILED after
+ * LOADGEN_READY_TIMEOUT_MS, saying why, with WHAT (the mode) first. */
+static int
+loadgen_topic_partitions(rd_kafka_t *rk, const char *what, const char *topic,
+                         int32_t *partitions)
+{
+	int64_t deadline = loadgen_now_ms() + LOADGEN_READY_TIMEOUT_MS;
+	char why[200];
+
+	for (;;) {
+		const struct rd_kafka_metadata *md;
+		rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, NULL, &md, LOADGEN_READY_TIMEOUT_MS);
+
+		snprintf(why, sizeof why, "no such topic");
+		if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			snprintf(why, sizeof why, "metadata: %s", rd_kafka_err2str(err));
+		} else {
+			for (int t = 0; t < md->topic_cnt; t++) {
+				const struct rd_kafka_metadata_topic *mt = &md->topics[t];
+				int led = 0;
+
+				if (strcmp(mt->topic, topic) != 0)
+					continue;
+				for (int p = 0; p < mt->partition_cnt; p++)
+					led += mt->partitions[p].leader >= 0;
+				if (mt->err == RD_KAFKA_RESP_ERR_NO_ERROR && mt->partition_cnt > 0 &&
+				    led == mt->partition_cnt) {
+					*partitions = mt->partition_cnt;
+					rd_kafka_metadata_destroy(md);
+					return 0;
+				}
+				if (mt->err != RD_KAFKA_RESP_ERR_NO_ERROR)
+					snprintf(why, sizeof why, "%s", rd_kafka_err2str(mt->err));
+				else
+					snprintf(why, sizeof why, "%d of %d partitions have a leader", led,
+					         mt->partition_cnt);
+			}
+			rd_kafka_metadata_destroy(md);
+		}
+		if (loadgen_now_ms() > deadline) {
+			fprintf(stderr, "kfleet-loadgen: %s: topic %s: %s (after %d s)\n", what, topic, why,
+			        LOADGEN_READY_TIMEOUT_MS / 1000);
+			return LOADGEN_EXIT_FAILED;
+		}
+		usleep(FLEET_RETRY_DELAY_MS * 1000);
+	}
+}
+
+/* When message N of a run at RATE messages per second is due, in nanoseconds after the
+ * start: exactly N/RATE seconds, so that rounding never accumulates into drift. */
+static int64_t
+rate_due_ns(long long n, long long rate)
+{
+	return (int64_t)(n / rate) * NS_PER_S + (int64_t)(n % rate) * NS_PER_S / rate;
+}
+
+/* Serve RK's delivery reports and sleep until DUE_NS on the monotonic clock, waking at
+ * least every LOADGEN_POLL_MS to serve them again and to see a stop signal. Returns
+ * whether DUE_NS was reached (false: a signal asked to stop). */
+static bool
+rate_wait_until(rd_kafka_t *rk, int64_t due_ns)
+{
+	for (;;) {
+		int64_t now = loadgen_now_ns(), wake;
+		struct timespec ts;
+
+		rd_kafka_poll(rk, 0);
+		if (loadgen_stopping)
+			return false;
+		if (now >= due_ns)
+			return true;
+		wake = due_ns - now > LOADGEN_POLL_MS * NS_PER_MS ? now + LOADGEN_POLL_MS * NS_PER_MS
+		                                                   : due_ns;
+		ts.tv_sec = (time_t)(wake / NS_PER_S);
+		ts.tv_nsec = (long)(wake % NS_PER_S);
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);   /* EINTR: look again */
+	}
+}
+
+/* RATE messages per second to TOPIC for SECONDS (0: until a signal), message n at
+ * start + n/RATE and to partition n modulo the partition count (round robin), with the
+ * CreateTime librdkafka gives it as it is queued. A run of SECONDS sends RATE x SECONDS
+ * messages and lasts SECONDS; a signal ends it early. Everything queued is delivered
+ * before the summary line. */
+static int
+loadgen_rate(struct loadgen *lg, const char *topic, long long rate, long long seconds)
+{
+	long long failed = 0, sent = 0, total = rate * seconds;
+	rd_kafka_t *rk;
+	int32_t partitions = 0;
+	int64_t started, ended;
+	int status;
+
+	loadgen_catch_stop_signals();
+	rk = loadgen_producer(lg, &failed);
+	status = loadgen_topic_partitions(rk, "rate", topic, &partitions);
+	if (status != 0) {
+		rd_kafka_destroy(rk);
+		return status;
+	}
+	started = loadgen_now_ns();
+	while ((seconds == 0 || sent < total) && status == 0 &&
+	       rate_wait_until(rk, started + rate_due_ns(sent, rate))) {
+		status = loadgen_send(rk, topic, (int32_t)(sent % partitions), sent);
+		sent += status == 0;
+	}
+	if (status == 0 && seconds > 0)
+		rate_wait_until(rk, started + seconds * NS_PER_S);
+	ended = loadgen_now_ns();
+	if (loadgen_producer_close(rk, topic, &failed, LOADGEN_TIMEOUT_MS) != 0)
+		status = LOADGEN_EXIT_FAILED;
+	printf("rate %s: %lld messages in %.1f s\n", topic, sent,
+	       (double)(ended - started) / NS_PER_S);
+	return status;
+}
+
+/* One poll of RK, the consumer of MODE (follow, stall) in GROUP, for up to
+ * LOADGEN_POLL_MS: whether it handed over a message (whose offset is stored as it is).
+ * Errors other than reaching the end of a partition are printed. */
+static bool
+member_poll(rd_kafka_t *rk, const char *mode, const char *group)
+{
+	rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, LOADGEN_POLL_MS);
+	bool delivered;
+
+	if (msg == NULL)
+		return false;
+	delivered = msg->err == RD_KAFKA_RESP_ERR_NO_ERROR;
+	if (!delivered && msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+		fprintf(stderr, "kfleet-loadgen: %s %s: %s\n", mode, group, rd_kafka_message_errstr(msg));
+	rd_kafka_message_destroy(msg);
+	return delivered;
+}
+
+/* ERR, or else the first partition's error in OFFSETS (may be NULL), of a commit's
+ * answer. */
+static rd_kafka_resp_err_t
+commit_error(rd_kafka_resp_err_t err, const rd_kafka_topic_partition_list_t *offsets)
+{
+	for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && offsets != NULL && i < offsets->cnt; i++)
+		err = offsets->elems[i].err;
+	return err;
+}
+
+/* Commit OFFSETS (NULL: those stored as messages were handed over) and wait up to
+ * LOADGEN_COMMIT_TIMEOUT_MS for the answer, where a synchronous commit would wait for
+ * ever for a coordinator that is gone. Returns the error, RD_KAFKA_RESP_ERR__TIMED_OUT
+ * when there was no answer in time. */
+static rd_kafka_resp_err_t
+loadgen_commit_wait(rd_kafka_t *rk, const rd_kafka_topic_partition_list_t *offsets)
+{
+	rd_kafka_queue_t *queue = rd_kafka_queue_new(rk);
+	rd_kafka_resp_err_t err = rd_kafka_commit_queue(rk, offsets, queue, NULL, NULL);
+
+	if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		rd_kafka_event_t *ev =
+			kclient_wait_event(queue, RD_KAFKA_EVENT_OFFSET_COMMIT, LOADGEN_COMMIT_TIMEOUT_MS);
+
+		if (ev == NULL) {
+			err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+		} else {
+			err = commit_error(rd_kafka_event_error(ev), rd_kafka_event_topic_partition_list(ev));
+			rd_kafka_event_destroy(ev);
+		}
+	}
+	rd_kafka_queue_destroy(queue);
+	return err;
+}
+
+/* follow's commits: asynchronous, so that a coordinator out of reach never blocks its
+ * loop, one at a time, answered on their own queue (nothing else comes there). */
+struct follow_commits {
+	const char *group;
+	rd_kafka_queue_t *queue;
+	bool in_flight;
+	rd_kafka_resp_err_t answer;     /* the last answer */
+	long long taken;                /* commits the coordinator took */
+};
+
+/* Take the answer to the commit in flight, waiting up to TIMEOUT_MS (0: only look). */
+static void
+follow_answer(struct follow_commits *c, int timeout_ms)
+{
+	rd_kafka_event_t *ev;
+
+	if (!c->in_flight || (ev = rd_kafka_queue_poll(c->queue, timeout_ms)) == NULL)
+		return;
+	c->in_flight = false;
+	c->answer = commit_error(rd_kafka_event_error(ev), rd_kafka_event_topic_partition_list(ev));
+	if (c->answer == RD_KAFKA_RESP_ERR_NO_ERROR)
+		c->taken++;
+	else
+		fprintf(stderr, "kfleet-loadgen: follow %s: commit: %s\n", c->group,
+		        rd_kafka_err2str(c->answer));
+	rd_kafka_event_destroy(ev);
+}
+
+/* Commit the positions of RK's whole assignment, what it has read, also when they have
+ * not moved: the commit itself says the member is alive. Partitions it has read nothing
+ * from are left out; with none left nothing is sent. Call with no commit in flight.
+ * Returns whether one is now. */
+static bool
+follow_commit(rd_kafka_t *rk, struct follow_commits *c)
+{
+	rd_kafka_topic_partition_list_t *assignment = NULL, *positions;
+	rd_kafka_resp_err_t err;
+
+	if (rd_kafka_assignment(rk, &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		return false;
+	positions = rd_kafka_topic_partition_list_new(assignment->cnt);
+	if (rd_kafka_position(rk, assignment) == RD_KAFKA_RESP_ERR_NO_ERROR)
+		for (int i = 0; i < assignment->cnt; i++)
+			if (assignment->elems[i].offset >= 0)
+				rd_kafka_topic_partition_list_add(positions, assignment->elems[i].topic,
+				                                  assignment->elems[i].partition)->offset =
+					assignment->elems[i].offset;
+	if (positions->cnt > 0) {
+		err = rd_kafka_commit_queue(rk, positions, c->queue, NULL, NULL);
+		c->in_flight = err == RD_KAFKA_RESP_ERR_NO_ERROR;
+		if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+			fprintf(stderr, "kfleet-loadgen: follow %s: commit: %s\n", c->group,
+			        rd_kafka_err2str(err));
+	}
+	rd_kafka_topic_partition_list_destroy(positions);
+	rd_kafka_topic_partition_list_destroy(assignment);
+	return c->in_flight;
+}
+
+/* Read TOPIC in GROUP for SECONDS (0: until a signal), committing what was read every
+ * FOLLOW_COMMIT_INTERVAL_MS and once more at the end, then leave the group. With the
+ * coordinator out of reach the last commit fails after LOADGEN_COMMIT_TIMEOUT_MS, and
+ * librdkafka's shutdown waits for the commits in flight (socket.timeout.ms, 60 s by
+ * default). */
+static int
+loadgen_follow(struct loadgen *lg, const char *topic, const char *group, long long seconds)
+{
+	struct member m = { .mode = "follow", .group = group, .announce = true };
+	struct follow_commits commits = { .group = group };
+	int64_t started = loadgen_now_ms();
+	int64_t next_commit = started + FOLLOW_COMMIT_INTERVAL_MS;
+	long long consumed = 0;
+	rd_kafka_t *rk;
+	int status = 0;
+
+	loadgen_catch_stop_signals();
+	rk = loadgen_group_consumer(lg, topic, group, &m);
+	if (rk == NULL)
+		return LOADGEN_EXIT_FAILED;
+	commits.queue = rd_kafka_queue_new(rk);
+	while (!loadgen_stopping && (seconds == 0 || loadgen_now_ms() < started + seconds * 1000)) {
+		consumed += member_poll(rk, "follow", group);
+		/* A commit refused (in a rebalance) is made again a second later. */
+		follow_answer(&commits, 0);
+		if (!commits.in_flight && loadgen_now_ms() >= next_commit && follow_commit(rk, &commits))
+			next_commit = loadgen_now_ms() + FOLLOW_COMMIT_INTERVAL_MS;
+	}
+	/* The last commit, after the one in flight if any. */
+	follow_answer(&commits, LOADGEN_COMMIT_TIMEOUT_MS);
+	if (!commits.in_flight && follow_commit(rk, &commits)) {
+		follow_answer(&commits, LOADGEN_COMMIT_TIMEOUT_MS);
+		if (commits.answer != RD_KAFKA_RESP_ERR_NO_ERROR)
+			status = LOADGEN_EXIT_FAILED;
+	}
+	if (commits.in_flight) {
+		fprintf(stderr, "kfleet-loadgen: follow %s: the last commit was unanswered after %d s\n",
+		        group, LOADGEN_COMMIT_TIMEOUT_MS / 1000);
+		status = LOADGEN_EXIT_FAILED;
+	}
+	rd_kafka_queue_destroy(commits.queue);
+	rd_kafka_consumer_close(rk);
+	rd_kafka_destroy(rk);
+	printf("follow %s: %lld messages, %lld commits in %.1f s\n", group, consumed, commits.taken,
+	       (double)(loadgen_now_ms() - started) / 1000);
+	return status;
+}
+
+/* Read COUNT messages of TOPIC in GROUP and commit them, then stay a member that reads and
+ * commits nothing (its partitions paused, polled so that it keeps its place) until a
+ * signal, and leave without committing. */
+static int
+loadgen_stall(struct loadgen *lg, const char *topic, const char *group, long long count)
+{
+	struct member m = { .mode = "stall", .group = group };
+	rd_kafka_topic_partition_list_t *assignment = NULL;
+	long long consumed = 0;
+	rd_kafka_resp_err_t err;
+	rd_kafka_t *rk;
+	int status = 0;
+
+	loadgen_catch_stop_signals();
+	rk = loadgen_group_consumer(lg, topic, group, &m);
+	if (rk == NULL)
+		return LOADGEN_EXIT_FAILED;
+	while (consumed < count && !loadgen_stopping)
+		consumed += member_poll(rk, "stall", group);
+	if (consumed < count) {
+		fprintf(stderr, "kfleet-loadgen: stall %s: stopped after reading %lld of %lld messages, "
+		        "nothing committed\n", group, consumed, count);
+		status = LOADGEN_EXIT_FAILED;
+	} else {
+		/* Pause before committing: nothing is read past COUNT, and partitions assigned
+		 * from now on are paused as they come. The stored offsets are exactly the COUNT
+		 * messages handed over, as no poll came between. */
+		m.hold = true;
+		err = rd_kafka_assignment(rk, &assignment);
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+			err = rd_kafka_pause_partitions(rk, assignment);
+		if (assignment != NULL)
+			rd_kafka_topic_partition_list_destroy(assignment);
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+			err = loadgen_commit_wait(rk, NULL);
+		if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			fprintf(stderr, "kfleet-loadgen: stall %s: pause and commit: %s\n", group,
+			        rd_kafka_err2str(err));
+			status = LOADGEN_EXIT_FAILED;
+		} else {
+			printf("stall %s: committed %lld, holding\n", group, count);
+			fflush(stdout);
+		}
+	}
+	while (status == 0 && !loadgen_stopping)
+		member_poll(rk, "stall", group);    /* paused: keeps the membership alive */
+	rd_kafka_consumer_close(rk);   /* enable.auto.commit=false: commits nothing */
+	rd_kafka_destroy(rk);
+	return status;
+}
+
+/* Say why TOPIC [PARTITION] has no message at OFFSET: past the end or before the start
+ * when its watermarks say so, else WHY (librdkafka's error, or a gap), with the offsets it
+ * holds. */
+static void
+timestamp_none(rd_kafka_t *rk, const char *topic, int32_t partition, long long offset,
+               const char *why)
+{
+	int64_t low = -1, high = -1;
+	rd_kafka_resp_err_t err =
+		rd_kafka_query_watermark_offsets(rk, topic, partition, &low, &high, LOADGEN_TIMEOUT_MS);
+	char holds[100];
+
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		fprintf(stderr, "kfleet-loadgen: timestamp %s [%" PRId32 "]: no message at offset %lld: "
+		        "%s\n", topic, partition, offset, why);
+		return;
+	}
+	if (offset >= high)
+		why = "past the end";
+	else if (offset < low)
+		why = "before the start";
+	if (low == high)
+		snprintf(holds, sizeof holds, "the partition is empty (log end offset %" PRId64 ")",
+		         high);
+	else
+		snprintf(holds, sizeof holds, "the partition holds offsets %" PRId64 " to %" PRId64,
+		         low, high - 1);
+	fprintf(stderr, "kfleet-loadgen: timestamp %s [%" PRId32 "]: no message at offset %lld: "
+	        "%s; %s\n", topic, partition, offset, why, holds);
+}
+
+/* Print the timestamp (ms since the epoch) of the message at OFFSET of TOPIC [PARTITION],
+ * read from there with librdkafka's simple consumer: no group.id, which assign() would
+ * need in 2.0.2. No message there (past the end, before the start, a gap) is an error, as
+ * is no answer within LOADGEN_TIMEOUT_MS. */
+static int
+loadgen_timestamp(struct loadgen *lg, const char *topic, int32_t partition, long long offset)
+{
+	static const struct kclient_setting extra[] = {
+		{ "enable.partition.eof", "true" },
+		{ "auto.offset.reset", "error" },      /* no silent jump to another offset */
+	};
+	rd_kafka_t *rk = loadgen_client(RD_KAFKA_CONSUMER, loadgen_conf(lg, extra, 2));
+	rd_kafka_topic_t *rkt = NULL;
+	int64_t deadline = loadgen_now_ms() + LOADGEN_TIMEOUT_MS;
+	int32_t partitions = 0;
+	bool started = false;
+	int status = loadgen_topic_partitions(rk, "timestamp", topic, &partitions);
+
+	if (status == 0 && partition >= partitions) {
+		fprintf(stderr, "kfleet-loadgen: timestamp: topic %s has %" PRId32 " partitions, "
+		        "no partition %" PRId32 "\n", topic, partitions, partition);
+		status = LOADGEN_EXIT_FAILED;
+	}
+	if (status == 0) {
+		rkt = rd_kafka_topic_new(rk, topic, NULL);
+		started = rkt != NULL && rd_kafka_consume_start(rkt, partition, offset) == 0;
+		if (!started) {
+			fprintf(stderr, "kfleet-loadgen: timestamp %s [%" PRId32 "]: %s\n", topic,
+			        partition, rd_kafka_err2str(rd_kafka_last_error()));
+			status = LOADGEN_EXIT_FAILED;
+		}
+	}
+	while (started && status == 0) {
+		rd_kafka_message_t *msg = rd_kafka_consume(rkt, partition, LOADGEN_POLL_MS);
+		rd_kafka_timestamp_type_t type;
+		int64_t timestamp;
+		char why[200];
+
+		if (msg == NULL) {
+			if (loadgen_now_ms() > deadline) {
+				fprintf(stderr, "kfleet-loadgen: timestamp %s [%" PRId32 "]: no message at "
+				        "offset %lld within %d s\n", topic, partition, offset,
+				        LOADGEN_TIMEOUT_MS / 1000);
+				status = LOADGEN_EXIT_FAILED;
+			}
+			continue;
+		}
+		status = LOADGEN_EXIT_FAILED;
+		if (msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+			timestamp_none(rk, topic, partition, offset, "past the end");
+		} else if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			timestamp_none(rk, topic, partition, offset, rd_kafka_message_errstr(msg));
+		} else if (msg->offset != offset) {
+			snprintf(why, sizeof why, "the next one is at %" PRId64, msg->offset);
+			timestamp_none(rk, topic, partition, offset, why);
+		} else if ((timestamp = rd_kafka_message_timestamp(msg, &type)) < 0 ||
+		           type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
+			fprintf(stderr, "kfleet-loadgen: timestamp %s [%" PRId32 "]: the message at offset "
+			        "%lld has no timestamp\n", topic, partition, offset);
+		} else {
+			printf("%" PRId64 "\n", timestamp);
+			status = 0;
+		}
+		rd_kafka_message_destroy(msg);
+		break;
+	}
+	if (started)
+		rd_kafka_consume_stop(rkt, partition);
+	if (rkt != NULL)
+		rd_kafka_topic_destroy(rkt);
 	rd_kafka_destroy(rk);
 	return status;
 }
@@ -722,6 +1291,36 @@ command_consume(struct loadgen *lg, int argc, char **argv)
 }
 
 static int
+command_rate(struct loadgen *lg, int argc, char **argv)
+{
+	(void)argc;
+	return loadgen_rate(lg, argv[0], parse_bounded(argv[1], "RATE", 1, RATE_MAX),
+	                    parse_bounded(argv[2], "SECONDS", 0, INT32_MAX));
+}
+
+static int
+command_follow(struct loadgen *lg, int argc, char **argv)
+{
+	(void)argc;
+	return loadgen_follow(lg, argv[0], argv[1], parse_bounded(argv[2], "SECONDS", 0, INT32_MAX));
+}
+
+static int
+command_stall(struct loadgen *lg, int argc, char **argv)
+{
+	(void)argc;
+	return loadgen_stall(lg, argv[0], argv[1], parse_bounded(argv[2], "COUNT", 1, INT32_MAX));
+}
+
+static int
+command_timestamp(struct loadgen *lg, int argc, char **argv)
+{
+	(void)argc;
+	return loadgen_timestamp(lg, argv[0], parse_bounded(argv[1], "PARTITION", 0, INT32_MAX),
+	                         parse_count(argv[2], "OFFSET"));
+}
+
+static int
 command_fleet(struct loadgen *lg, int argc, char **argv)
 {
 	struct fleet f = {
@@ -753,6 +1352,21 @@ static const struct loadgen_command {
 	  .help = "produce COUNT messages over all partitions", .run = command_produce },
 	{ .name = "consume", .args = "TOPIC GROUP COUNT", .min_args = 3, .max_args = 3,
 	  .help = "consume COUNT messages in GROUP, commit, leave", .run = command_consume },
+	{ .name = "rate", .args = "TOPIC RATE SECONDS", .min_args = 3, .max_args = 3,
+	  .run = command_rate,
+	  .help = "produce RATE messages a second for SECONDS (0: until SIGTERM/SIGINT), message n\n"
+	          "      at start + n/RATE, round robin over the partitions; prints the count" },
+	{ .name = "follow", .args = "TOPIC GROUP SECONDS", .min_args = 3, .max_args = 3,
+	  .run = command_follow,
+	  .help = "consume in GROUP from the earliest offset, committing every second, for\n"
+	          "      SECONDS (0: until SIGTERM/SIGINT); then commit and leave the group" },
+	{ .name = "stall", .args = "TOPIC GROUP COUNT", .min_args = 3, .max_args = 3,
+	  .run = command_stall,
+	  .help = "consume COUNT messages in GROUP, commit, print 'stall GROUP: committed COUNT,\n"
+	          "      holding', then stay a member reading nothing until SIGTERM/SIGINT" },
+	{ .name = "timestamp", .args = "TOPIC PARTITION OFFSET", .min_args = 3, .max_args = 3,
+	  .run = command_timestamp,
+	  .help = "print the timestamp (ms since the epoch) of the message at OFFSET" },
 	{ .name = "fleet", .args = "PREFIX TOPICS PARTITIONS GROUPS MESSAGES", .min_args = 5,
 	  .max_args = 5, .run = command_fleet,
 	  .help = "topics PREFIX-t00000.., MESSAGES on each partition, groups PREFIX-g00000..\n"
