@@ -141,6 +141,9 @@ lag_time_lag(const struct lag_point *history, size_t count, int64_t committed, i
 		                 -lag_share(oldest->log_end_offset - committed - 1,
 		                            newest->log_end_offset - oldest->log_end_offset,
 		                            newest->at_ms - oldest->at_ms));
+	} else if (now_ms <= oldest->at_ms) {
+		/* Nothing but the present: no history says anything of the message's age. */
+		lag = (struct lag_time){ .known = false };
 	} else {
 		lag.ms = lag_age(now_ms, oldest->at_ms, 0);
 	}

@@ -70,7 +70,8 @@ struct lag_time {
  * COMMITTED - L0 + 1 and the last is produced at t1. Before the oldest point it is
  * extrapolated at the history's mean rate, with the same spacing (the message at the
  * oldest log end - 1 is produced at the oldest point), and flagged estimated; with no rate
- * to use, the oldest point's age is a lower bound, flagged estimated too. */
+ * to use, the oldest point's age is a lower bound, flagged estimated too; when that age
+ * is 0 (the history is only the present), the time lag is not known. */
 struct lag_time lag_time_lag(const struct lag_point *history, size_t count, int64_t committed,
                              int64_t now_ms);
 

@@ -80,6 +80,8 @@ static const struct time_case time_cases[] = {
 	  .now_ms = 2000, .expected = { .known = true, .estimated = true, .ms = 2499 } },
 	{ .name = "one point: its age, a lower bound", POINTS({ 5000, 100 }), .committed = 50,
 	  .now_ms = 65000, .expected = { .known = true, .estimated = true, .ms = 60000 } },
+	{ .name = "one point, taken now: nothing to say", POINTS({ 5000, 100 }), .committed = 50,
+	  .now_ms = 5000, .expected = { .known = false } },
 	{ .name = "no growth: the oldest point's age", POINTS({ 0, 100 }, { 1000, 100 }),
 	  .committed = 50, .now_ms = 1000,
 	  .expected = { .known = true, .estimated = true, .ms = 1000 } },
