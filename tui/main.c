@@ -11,6 +11,7 @@
 #include "tui/cli.h"
 #include "tui/cmd_catalog.h"
 #include "tui/cmd_list.h"
+#include "tui/cmd_offsets.h"
 
 static const struct cli_command commands[] = {
 	{ "clusters", "Clusters, their status and the age of their last collection",
@@ -28,6 +29,8 @@ static const struct cli_command commands[] = {
 	{ "teams", "Teams and their services", cmd_list_run, LISTING_TEAMS },
 	{ "catalog", "Import the ownership YAML into the catalog, or export it",
 	  cmd_catalog_run, 0 },
+	{ "offsets", "Reset consumer-group offsets (dry run first); list and undo resets",
+	  cmd_offsets_run, 0 },
 };
 
 static void

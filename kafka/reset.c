@@ -1,0 +1,885 @@
+/* reset: plan, check and apply consumer-group offset resets (see kfleet/reset.h).
+ *
+ * Requests, in order: metadata (which topics and partitions exist), ListConsumerGroups
+ * for --all-groups, DescribeConsumerGroups (state and members), ListConsumerGroupOffsets
+ * per group (the committed offsets), then ListOffsets for every partition in scope: the
+ * log start and end, and for a time the broker's time index (offsetsForTimes). Apply
+ * describes the groups again and sends one AlterConsumerGroupOffsets per group. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kfleet/kclient.h"
+#include "kfleet/reset.h"
+#include "kfleet/strfmt.h"
+
+#define RESET_DEFAULT_TIMEOUT_MS 30000
+#define RESET_MAX_SETTINGS 64
+#define RESET_OFFSETS_TRIES 5           /* a new leader refuses ListOffsets for a moment */
+
+struct reset_client {
+	rd_kafka_t *rk;
+};
+
+struct reset_client *
+reset_client_new(const struct cluster_config *config, char **err)
+{
+	/* A consumer with a group of its own that it never joins: librdkafka 2.0.2 needs one
+	 * for ListConsumerGroupOffsets to survive a coordinator move (see agent/collect.c),
+	 * and read_uncommitted makes ListOffsets give the true log end. */
+	static const struct kclient_setting own[] = {
+		{ "group.id", "kfleet-reset-admin" },
+		{ "enable.auto.commit", "false" },
+		{ "isolation.level", "read_uncommitted" },
+	};
+	struct kclient_setting settings[RESET_MAX_SETTINGS];
+	struct reset_client *client;
+	rd_kafka_conf_t *conf;
+	size_t n = 0;
+
+	*err = NULL;
+	for (size_t i = 0; i < config->kafka_count && n < RESET_MAX_SETTINGS - 3; i++)
+		settings[n++] = config->kafka[i];
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		settings[n++] = own[i];
+	conf = kclient_conf_new(settings, n, err);
+	if (conf == NULL)
+		return NULL;
+	client = calloc(1, sizeof *client);
+	if (client == NULL) {
+		rd_kafka_conf_destroy(conf);
+		*err = strdup("out of memory");
+		return NULL;
+	}
+	client->rk = kclient_new(RD_KAFKA_CONSUMER, conf, err);
+	if (client->rk == NULL) {
+		free(client);
+		return NULL;
+	}
+	return client;
+}
+
+void
+reset_client_free(struct reset_client *client)
+{
+	if (client == NULL)
+		return;
+	rd_kafka_destroy(client->rk);
+	free(client);
+}
+
+/* What building a plan works with. */
+struct reset_build {
+	rd_kafka_t *rk;
+	const struct reset_request *request;
+	int timeout_ms;
+	rd_kafka_queue_t *queue;
+	const rd_kafka_metadata_t *metadata;
+	struct reset_plan *plan;
+	char **err;
+};
+
+static const char *const reset_mode_options[] = {
+	[RESET_TO_EARLIEST] = "--to-earliest",
+	[RESET_TO_LATEST] = "--to-latest",
+	[RESET_TO_CURRENT] = "--to-current",
+	[RESET_TO_OFFSET] = "--to-offset",
+	[RESET_SHIFT_BY] = "--shift-by",
+	[RESET_TO_TIME] = "--to-datetime",
+	[RESET_EXPLICIT] = "--from-file",
+};
+
+const char *
+reset_mode_option(enum reset_mode mode)
+{
+	return (size_t)mode < sizeof reset_mode_options / sizeof reset_mode_options[0]
+	       ? reset_mode_options[mode] : "?";
+}
+
+static char *
+reset_strdup(const char *text)
+{
+	return text != NULL ? strdup(text) : NULL;
+}
+
+/* ---------------------------------------------------------------- plan memory */
+
+static void
+reset_group_free(struct reset_group *g)
+{
+	for (size_t i = 0; i < g->member_count; i++) {
+		free(g->members[i].member_id);
+		free(g->members[i].client_id);
+		free(g->members[i].host);
+	}
+	free(g->members);
+	for (size_t i = 0; i < g->row_count; i++) {
+		free(g->rows[i].topic);
+		free(g->rows[i].note);
+		free(g->rows[i].error);
+	}
+	free(g->rows);
+	free(g->group);
+	free(g->state);
+}
+
+void
+reset_plan_free(struct reset_plan *plan)
+{
+	if (plan == NULL)
+		return;
+	for (size_t i = 0; i < plan->group_count; i++)
+		reset_group_free(&plan->groups[i]);
+	free(plan->groups);
+	free(plan);
+}
+
+/* A new row of G for TOPIC/PARTITION, or NULL when out of memory. */
+static struct reset_row *
+reset_add_row(struct reset_group *g, const char *topic, int32_t partition)
+{
+	struct reset_row *rows = realloc(g->rows, (g->row_count + 1) * sizeof *rows);
+
+	if (rows == NULL)
+		return NULL;
+	g->rows = rows;
+	rows[g->row_count] = (struct reset_row){
+		.topic = strdup(topic), .partition = partition, .current = -1, .log_start = -1,
+		.log_end = -1, .requested = -1, .target = -1,
+	};
+	if (rows[g->row_count].topic == NULL)
+		return NULL;
+	return &rows[g->row_count++];
+}
+
+static struct reset_row *
+reset_find_row(struct reset_group *g, const char *topic, int32_t partition)
+{
+	for (size_t i = 0; i < g->row_count; i++)
+		if (g->rows[i].partition == partition && strcmp(g->rows[i].topic, topic) == 0)
+			return &g->rows[i];
+	return NULL;
+}
+
+static enum reset_status
+reset_out_of_memory(struct reset_build *b)
+{
+	free(*b->err);
+	*b->err = strdup("out of memory");
+	return RESET_FAILED;
+}
+
+/* ---------------------------------------------------------------- the cluster */
+
+static rd_kafka_AdminOptions_t *
+reset_options(rd_kafka_t *rk, rd_kafka_admin_op_t op, int timeout_ms)
+{
+	rd_kafka_AdminOptions_t *options = rd_kafka_AdminOptions_new(rk, op);
+	char errstr[256];
+
+	rd_kafka_AdminOptions_set_request_timeout(options, timeout_ms, errstr, sizeof errstr);
+	return options;
+}
+
+/* Wait for the answer of type TYPE to the request just sent, named WHAT in errors. */
+static rd_kafka_event_t *
+reset_wait(rd_kafka_queue_t *queue, rd_kafka_event_type_t type, int timeout_ms, const char *what,
+           char **err)
+{
+	rd_kafka_event_t *ev = kclient_wait_event(queue, type, timeout_ms + 5000);
+
+	if (ev == NULL) {
+		*err = strfmt("%s: no answer from the cluster within %d s", what, timeout_ms / 1000);
+		return NULL;
+	}
+	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		*err = strfmt("%s: %s", what, rd_kafka_event_error_string(ev));
+		rd_kafka_event_destroy(ev);
+		return NULL;
+	}
+	return ev;
+}
+
+static const rd_kafka_metadata_topic_t *
+reset_metadata_topic(const struct reset_build *b, const char *topic)
+{
+	for (int t = 0; t < b->metadata->topic_cnt; t++)
+		if (strcmp(b->metadata->topics[t].topic, topic) == 0)
+			return &b->metadata->topics[t];
+	return NULL;
+}
+
+/* Every group of the cluster, for --all-groups, as the plan's groups. */
+static enum reset_status
+reset_list_groups(struct reset_build *b)
+{
+	rd_kafka_AdminOptions_t *options =
+		reset_options(b->rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, b->timeout_ms);
+	const rd_kafka_ConsumerGroupListing_t **listings;
+	rd_kafka_event_t *ev;
+	size_t count;
+
+	rd_kafka_ListConsumerGroups(b->rk, options, b->queue);
+	rd_kafka_AdminOptions_destroy(options);
+	ev = reset_wait(b->queue, RD_KAFKA_EVENT_LISTCONSUMERGROUPS_RESULT, b->timeout_ms,
+	                "listing the consumer groups", b->err);
+	if (ev == NULL)
+		return RESET_FAILED;
+	listings = rd_kafka_ListConsumerGroups_result_valid(rd_kafka_event_ListConsumerGroups_result(ev),
+	                                                    &count);
+	b->plan->groups = calloc(count + 1, sizeof *b->plan->groups);
+	for (size_t i = 0; b->plan->groups != NULL && i < count; i++) {
+		b->plan->groups[b->plan->group_count].group =
+			strdup(rd_kafka_ConsumerGroupListing_group_id(listings[i]));
+		if (b->plan->groups[b->plan->group_count++].group == NULL)
+			break;
+	}
+	rd_kafka_event_destroy(ev);
+	if (b->plan->groups == NULL)
+		return reset_out_of_memory(b);
+	return RESET_OK;
+}
+
+/* State and members of every group of PLAN (their names set), from one request. */
+static enum reset_status
+reset_describe(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms, struct reset_plan *plan,
+               char **err)
+{
+	const char **names = calloc(plan->group_count + 1, sizeof *names);
+	const rd_kafka_ConsumerGroupDescription_t **described;
+	rd_kafka_AdminOptions_t *options;
+	rd_kafka_event_t *ev;
+	size_t count;
+
+	if (names == NULL) {
+		*err = strdup("out of memory");
+		return RESET_FAILED;
+	}
+	if (plan->group_count == 0) {
+		free(names);
+		return RESET_OK;
+	}
+	for (size_t i = 0; i < plan->group_count; i++)
+		names[i] = plan->groups[i].group;
+	options = reset_options(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, timeout_ms);
+	rd_kafka_DescribeConsumerGroups(rk, names, plan->group_count, options, queue);
+	rd_kafka_AdminOptions_destroy(options);
+	free(names);
+	ev = reset_wait(queue, RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT, timeout_ms,
+	                "describing the groups", err);
+	if (ev == NULL)
+		return RESET_FAILED;
+	described = rd_kafka_DescribeConsumerGroups_result_groups(
+		rd_kafka_event_DescribeConsumerGroups_result(ev), &count);
+	for (size_t i = 0; i < count; i++) {
+		const rd_kafka_ConsumerGroupDescription_t *d = described[i];
+		const char *name = rd_kafka_ConsumerGroupDescription_group_id(d);
+		struct reset_group *g = NULL;
+
+		for (size_t j = 0; j < plan->group_count && g == NULL; j++)
+			if (strcmp(plan->groups[j].group, name) == 0)
+				g = &plan->groups[j];
+		if (g == NULL)
+			continue;
+		if (rd_kafka_ConsumerGroupDescription_error(d) != NULL) {
+			*err = strfmt("describing group %s: %s", name,
+			              rd_kafka_error_string(rd_kafka_ConsumerGroupDescription_error(d)));
+			rd_kafka_event_destroy(ev);
+			return RESET_FAILED;
+		}
+		for (size_t m = 0; m < g->member_count; m++) {
+			free(g->members[m].member_id);
+			free(g->members[m].client_id);
+			free(g->members[m].host);
+		}
+		free(g->members);
+		free(g->state);
+		g->state = strdup(rd_kafka_consumer_group_state_name(
+			rd_kafka_ConsumerGroupDescription_state(d)));
+		g->member_count = rd_kafka_ConsumerGroupDescription_member_count(d);
+		g->members = calloc(g->member_count + 1, sizeof *g->members);
+		for (size_t m = 0; g->members != NULL && m < g->member_count; m++) {
+			const rd_kafka_MemberDescription_t *md = rd_kafka_ConsumerGroupDescription_member(d, m);
+
+			g->members[m] = (struct reset_member){
+				.member_id = reset_strdup(rd_kafka_MemberDescription_consumer_id(md)),
+				.client_id = reset_strdup(rd_kafka_MemberDescription_client_id(md)),
+				.host = reset_strdup(rd_kafka_MemberDescription_host(md)),
+			};
+		}
+		if (g->members == NULL)
+			g->member_count = 0;
+	}
+	rd_kafka_event_destroy(ev);
+	return RESET_OK;
+}
+
+/* The committed offsets of G, into rows (every partition, for --all-topics) or into the
+ * rows already in scope (CURRENT of each). */
+static enum reset_status
+reset_committed(struct reset_build *b, struct reset_group *g, bool add_rows)
+{
+	rd_kafka_ListConsumerGroupOffsets_t *request = rd_kafka_ListConsumerGroupOffsets_new(g->group, NULL);
+	rd_kafka_AdminOptions_t *options =
+		reset_options(b->rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, b->timeout_ms);
+	const rd_kafka_group_result_t **results;
+	const rd_kafka_topic_partition_list_t *offsets;
+	char *what = strfmt("reading group %s's committed offsets", g->group);
+	rd_kafka_event_t *ev;
+	size_t count;
+
+	rd_kafka_ListConsumerGroupOffsets(b->rk, &request, 1, options, b->queue);
+	rd_kafka_AdminOptions_destroy(options);
+	rd_kafka_ListConsumerGroupOffsets_destroy(request);
+	ev = reset_wait(b->queue, RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT, b->timeout_ms,
+	                what != NULL ? what : "reading committed offsets", b->err);
+	free(what);
+	if (ev == NULL)
+		return RESET_FAILED;
+	results = rd_kafka_ListConsumerGroupOffsets_result_groups(
+		rd_kafka_event_ListConsumerGroupOffsets_result(ev), &count);
+	if (count == 1 && rd_kafka_group_result_error(results[0]) != NULL) {
+		*b->err = strfmt("reading group %s's committed offsets: %s", g->group,
+		                 rd_kafka_error_string(rd_kafka_group_result_error(results[0])));
+		rd_kafka_event_destroy(ev);
+		return RESET_FAILED;
+	}
+	offsets = count == 1 ? rd_kafka_group_result_partitions(results[0]) : NULL;
+	for (int i = 0; offsets != NULL && i < offsets->cnt; i++) {
+		const rd_kafka_topic_partition_t *tp = &offsets->elems[i];
+		struct reset_row *row = reset_find_row(g, tp->topic, tp->partition);
+
+		if (tp->offset < 0 || tp->err != RD_KAFKA_RESP_ERR_NO_ERROR)
+			continue;                   /* no committed offset there */
+		if (row == NULL && add_rows) {
+			row = reset_add_row(g, tp->topic, tp->partition);
+			if (row == NULL) {
+				rd_kafka_event_destroy(ev);
+				return reset_out_of_memory(b);
+			}
+		}
+		if (row != NULL)
+			row->current = tp->offset;
+	}
+	rd_kafka_event_destroy(ev);
+	return RESET_OK;
+}
+
+/* Check that TOPIC/PARTITION exists; RESET_BAD_INPUT naming it (and what there is) if not. */
+static enum reset_status
+reset_check_partition(struct reset_build *b, const char *group, const char *topic,
+                      int32_t partition)
+{
+	const rd_kafka_metadata_topic_t *t = reset_metadata_topic(b, topic);
+
+	if (t == NULL || t->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+		*b->err = strfmt("topic %s does not exist on this cluster%s%s", topic,
+		                 group != NULL ? " (group " : "", group != NULL ? group : "");
+		if (*b->err != NULL && group != NULL) {
+			char *closed = strfmt("%s)", *b->err);
+
+			free(*b->err);
+			*b->err = closed;
+		}
+		return RESET_BAD_INPUT;
+	}
+	if (partition < 0 || partition >= t->partition_cnt) {
+		*b->err = strfmt("topic %s has %d partition%s (0 to %d): there is no partition %d",
+		                 topic, t->partition_cnt, t->partition_cnt == 1 ? "" : "s",
+		                 t->partition_cnt - 1, (int)partition);
+		return RESET_BAD_INPUT;
+	}
+	return RESET_OK;
+}
+
+/* The rows of G in scope of the request: named topics and partitions, or explicit ones. */
+static enum reset_status
+reset_scope(struct reset_build *b, struct reset_group *g)
+{
+	const struct reset_request *r = b->request;
+	enum reset_status status;
+
+	if (r->mode == RESET_EXPLICIT) {
+		for (size_t i = 0; i < r->explicit_count; i++) {
+			const struct reset_explicit *e = &r->explicit_rows[i];
+			struct reset_row *row;
+
+			if (e->group != NULL && strcmp(e->group, g->group) != 0)
+				continue;
+			if ((status = reset_check_partition(b, g->group, e->topic, e->partition)) != RESET_OK)
+				return status;
+			row = reset_find_row(g, e->topic, e->partition);
+			if (row == NULL && (row = reset_add_row(g, e->topic, e->partition)) == NULL)
+				return reset_out_of_memory(b);
+			row->requested = e->offset;
+		}
+		return reset_committed(b, g, false);
+	}
+	if (r->all_topics)
+		return reset_committed(b, g, true);
+	for (size_t i = 0; i < r->topic_count; i++) {
+		const struct reset_topic *t = &r->topics[i];
+		const rd_kafka_metadata_topic_t *m = reset_metadata_topic(b, t->topic);
+
+		if ((status = reset_check_partition(b, NULL, t->topic,
+		                                    t->partition_count > 0 ? t->partitions[0] : 0)) != RESET_OK)
+			return status;
+		if (t->partition_count == 0) {
+			for (int p = 0; p < m->partition_cnt; p++)
+				if (reset_find_row(g, t->topic, p) == NULL &&
+				    reset_add_row(g, t->topic, p) == NULL)
+					return reset_out_of_memory(b);
+			continue;
+		}
+		for (size_t p = 0; p < t->partition_count; p++) {
+			if ((status = reset_check_partition(b, NULL, t->topic, t->partitions[p])) != RESET_OK)
+				return status;
+			if (reset_find_row(g, t->topic, t->partitions[p]) == NULL &&
+			    reset_add_row(g, t->topic, t->partitions[p]) == NULL)
+				return reset_out_of_memory(b);
+		}
+	}
+	return reset_committed(b, g, false);
+}
+
+/* ListOffsets for every row of the plan, asking for WHICH (a time in ms, or
+ * RD_KAFKA_OFFSET_BEGINNING/END); SET stores each answer in its row. */
+static enum reset_status
+reset_list_offsets(struct reset_build *b, int64_t which,
+                   void (*set)(struct reset_row *row, int64_t offset))
+{
+	rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(64);
+	rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+	enum reset_status status = RESET_OK;
+
+	/* Each partition once, whatever the number of groups. */
+	for (size_t g = 0; g < b->plan->group_count; g++)
+		for (size_t i = 0; i < b->plan->groups[g].row_count; i++) {
+			const struct reset_row *row = &b->plan->groups[g].rows[i];
+
+			if (rd_kafka_topic_partition_list_find(list, row->topic, row->partition) == NULL)
+				rd_kafka_topic_partition_list_add(list, row->topic, row->partition)->offset =
+					which;
+		}
+	for (int attempt = 0; attempt < RESET_OFFSETS_TRIES && list->cnt > 0; attempt++) {
+		bool refused = false;
+
+		for (int i = 0; i < list->cnt; i++)
+			list->elems[i].offset = which;
+		err = rd_kafka_offsets_for_times(b->rk, list, b->timeout_ms);
+		for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < list->cnt; i++)
+			if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+				err = list->elems[i].err;
+				refused = true;
+			}
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+			break;
+		if (!refused && err != RD_KAFKA_RESP_ERR__TIMED_OUT)
+			break;
+		rd_kafka_poll(b->rk, 500);      /* a leader changing: ask again in a moment */
+	}
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		*b->err = strfmt("reading the partitions' %s: %s",
+		                 which == RD_KAFKA_OFFSET_BEGINNING ? "log start offsets" :
+		                 which == RD_KAFKA_OFFSET_END ? "log end offsets" :
+		                 "offsets for the time", rd_kafka_err2str(err));
+		status = RESET_FAILED;
+	}
+	for (size_t g = 0; status == RESET_OK && g < b->plan->group_count; g++)
+		for (size_t i = 0; i < b->plan->groups[g].row_count; i++) {
+			struct reset_row *row = &b->plan->groups[g].rows[i];
+
+			set(row, rd_kafka_topic_partition_list_find(list, row->topic, row->partition)->offset);
+		}
+	rd_kafka_topic_partition_list_destroy(list);
+	return status;
+}
+
+static void
+reset_set_log_start(struct reset_row *row, int64_t offset)
+{
+	row->log_start = offset;
+}
+
+static void
+reset_set_log_end(struct reset_row *row, int64_t offset)
+{
+	row->log_end = offset;
+}
+
+/* offsetsForTimes: the first offset whose timestamp is at or after the time; -1 when
+ * there is none (every message is older): the log end then. */
+static void
+reset_set_for_time(struct reset_row *row, int64_t offset)
+{
+	row->requested = offset >= 0 ? offset : row->log_end;
+}
+
+/* What the mode asks of ROW, before clamping; RESET_BAD_INPUT when it cannot say. */
+static enum reset_status
+reset_requested(struct reset_build *b, const struct reset_group *g, struct reset_row *row)
+{
+	const struct reset_request *r = b->request;
+
+	switch (r->mode) {
+	case RESET_TO_EARLIEST:
+		row->requested = row->log_start;
+		break;
+	case RESET_TO_LATEST:
+		row->requested = row->log_end;
+		break;
+	case RESET_TO_OFFSET:
+		row->requested = r->value;
+		break;
+	case RESET_TO_CURRENT:
+	case RESET_SHIFT_BY:
+		if (row->current < 0) {
+			*b->err = strfmt("group %s has no committed offset on %s[%d] to %s; choose "
+			                 "--to-earliest, --to-latest, --to-offset or --to-datetime for it",
+			                 g->group, row->topic, (int)row->partition,
+			                 r->mode == RESET_SHIFT_BY ? "shift" : "keep");
+			return RESET_BAD_INPUT;
+		}
+		row->requested = r->mode == RESET_SHIFT_BY ? row->current + r->value : row->current;
+		break;
+	case RESET_TO_TIME:
+	case RESET_EXPLICIT:
+		break;                          /* set by ListOffsets, or given */
+	}
+	return RESET_OK;
+}
+
+/* TARGET from REQUESTED, clamped to [log start, log end] with a note saying so. */
+static enum reset_status
+reset_clamp(struct reset_build *b, struct reset_row *row)
+{
+	row->target = row->requested;
+	if (row->requested < row->log_start) {
+		row->target = row->log_start;
+		row->note = strfmt("%lld is before the log start: clamped to %lld",
+		                   (long long)row->requested, (long long)row->log_start);
+	} else if (row->requested > row->log_end) {
+		row->target = row->log_end;
+		row->note = strfmt("%lld is past the log end: clamped to %lld",
+		                   (long long)row->requested, (long long)row->log_end);
+	} else {
+		return RESET_OK;
+	}
+	return row->note != NULL ? RESET_OK : reset_out_of_memory(b);
+}
+
+/* Groups named by the request, in its order, without repeats. */
+static enum reset_status
+reset_named_groups(struct reset_build *b)
+{
+	const struct reset_request *r = b->request;
+	size_t count = r->group_count;
+
+	if (r->mode == RESET_EXPLICIT)
+		for (size_t i = 0; i < r->explicit_count; i++)
+			count += r->explicit_rows[i].group != NULL;
+	b->plan->groups = calloc(count + 1, sizeof *b->plan->groups);
+	if (b->plan->groups == NULL)
+		return reset_out_of_memory(b);
+	for (size_t i = 0; i < count; i++) {
+		const char *name = i < r->group_count ? r->groups[i] : NULL;
+		bool seen = false;
+
+		if (name == NULL) {             /* the groups an explicit plan names */
+			size_t k = i - r->group_count, j = 0;
+
+			for (; j < r->explicit_count; j++)
+				if (r->explicit_rows[j].group != NULL && k-- == 0)
+					break;
+			name = r->explicit_rows[j].group;
+		}
+		for (size_t j = 0; j < b->plan->group_count && !seen; j++)
+			seen = strcmp(b->plan->groups[j].group, name) == 0;
+		if (seen)
+			continue;
+		b->plan->groups[b->plan->group_count].group = strdup(name);
+		if (b->plan->groups[b->plan->group_count++].group == NULL)
+			return reset_out_of_memory(b);
+	}
+	return RESET_OK;
+}
+
+static int
+reset_row_order(const void *a, const void *b)
+{
+	const struct reset_row *x = a, *y = b;
+	int by_topic = strcmp(x->topic, y->topic);
+
+	return by_topic != 0 ? by_topic : (x->partition > y->partition) - (x->partition < y->partition);
+}
+
+static enum reset_status
+reset_build_plan(struct reset_build *b)
+{
+	const struct reset_request *r = b->request;
+	enum reset_status status;
+	rd_kafka_resp_err_t err;
+
+	err = rd_kafka_metadata(b->rk, 1, NULL, &b->metadata, b->timeout_ms);
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		*b->err = strfmt("reading the cluster's metadata: %s", rd_kafka_err2str(err));
+		return RESET_FAILED;
+	}
+	status = r->all_groups ? reset_list_groups(b) : reset_named_groups(b);
+	if (status != RESET_OK)
+		return status;
+	if (b->plan->group_count == 0) {
+		*b->err = strdup(r->all_groups ? "the cluster has no consumer group"
+		                               : "no consumer group named");
+		return RESET_BAD_INPUT;
+	}
+	status = reset_describe(b->rk, b->queue, b->timeout_ms, b->plan, b->err);
+	for (size_t g = 0; status == RESET_OK && g < b->plan->group_count; g++)
+		status = reset_scope(b, &b->plan->groups[g]);
+	if (status != RESET_OK)
+		return status;
+	status = reset_list_offsets(b, RD_KAFKA_OFFSET_BEGINNING, reset_set_log_start);
+	if (status == RESET_OK)
+		status = reset_list_offsets(b, RD_KAFKA_OFFSET_END, reset_set_log_end);
+	if (status == RESET_OK && r->mode == RESET_TO_TIME)
+		status = reset_list_offsets(b, r->value, reset_set_for_time);
+	for (size_t g = 0; status == RESET_OK && g < b->plan->group_count; g++) {
+		struct reset_group *group = &b->plan->groups[g];
+
+		qsort(group->rows, group->row_count, sizeof *group->rows, reset_row_order);
+		for (size_t i = 0; status == RESET_OK && i < group->row_count; i++) {
+			status = reset_requested(b, group, &group->rows[i]);
+			if (status == RESET_OK)
+				status = reset_clamp(b, &group->rows[i]);
+		}
+	}
+	return status;
+}
+
+enum reset_status
+reset_plan_build(struct reset_client *client, const struct reset_request *request,
+                 struct reset_plan **plan, char **err)
+{
+	rd_kafka_t *rk = client->rk;
+	struct reset_build b = {
+		.rk = rk, .request = request,
+		.timeout_ms = request->timeout_ms > 0 ? request->timeout_ms : RESET_DEFAULT_TIMEOUT_MS,
+		.queue = rd_kafka_queue_new(rk), .plan = calloc(1, sizeof *b.plan), .err = err,
+	};
+	enum reset_status status;
+
+	*err = NULL;
+	*plan = NULL;
+	if (b.plan == NULL)
+		status = reset_out_of_memory(&b);
+	else
+		status = reset_build_plan(&b);
+	if (b.metadata != NULL)
+		rd_kafka_metadata_destroy(b.metadata);
+	rd_kafka_queue_destroy(b.queue);
+	if (status != RESET_OK) {
+		if (*err == NULL)
+			*err = strdup("out of memory");
+		reset_plan_free(b.plan);
+		return status;
+	}
+	*plan = b.plan;
+	return RESET_OK;
+}
+
+/* ---------------------------------------------------------------- check and apply */
+
+/* Whether G may be reset: Kafka lets a group's offsets be changed only when it has no
+ * active member (Empty), or it does not exist yet (Dead). */
+static bool
+reset_group_inactive(const struct reset_group *g)
+{
+	return g->member_count == 0 && g->state != NULL &&
+	       (strcasecmp(g->state, "Empty") == 0 || strcasecmp(g->state, "Dead") == 0);
+}
+
+/* "G is Stable with 2 members: c1@/10.0.0.7, c2@/10.0.0.8" appended to *TEXT. */
+static void
+reset_describe_active(char **text, const struct reset_group *g)
+{
+	char *line = strfmt("%s%s%s is %s with %zu member%s", *text != NULL ? *text : "",
+	                    *text != NULL ? "; " : "", g->group, g->state != NULL ? g->state : "?",
+	                    g->member_count, g->member_count == 1 ? "" : "s");
+
+	for (size_t m = 0; line != NULL && m < g->member_count; m++) {
+		char *longer = strfmt("%s%s%s@%s", line, m == 0 ? ": " : ", ",
+		                      g->members[m].client_id != NULL ? g->members[m].client_id : "?",
+		                      g->members[m].host != NULL ? g->members[m].host : "?");
+
+		free(line);
+		line = longer;
+	}
+	free(*text);
+	*text = line;
+}
+
+enum reset_status
+reset_plan_check(const struct reset_plan *plan, char **err)
+{
+	char *active = NULL;
+
+	*err = NULL;
+	for (size_t g = 0; g < plan->group_count; g++)
+		if (!reset_group_inactive(&plan->groups[g]))
+			reset_describe_active(&active, &plan->groups[g]);
+	if (active == NULL)
+		return RESET_OK;
+	*err = strfmt("refused: %s; stop its consumers first (a group's offsets can be reset only "
+	              "when it is Empty)", active);
+	free(active);
+	if (*err == NULL)
+		*err = strdup("refused: a group has active members");
+	return RESET_REFUSED;
+}
+
+/* The broker's refusal of a commit, in words an SRE can act on. */
+static const char *
+reset_refusal(rd_kafka_resp_err_t err)
+{
+	switch (err) {
+	case RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID:
+	case RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION:
+	case RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS:
+		return "the group became active (a consumer joined); stop its consumers and run the "
+		       "reset again";
+	case RD_KAFKA_RESP_ERR_GROUP_SUBSCRIBED_TO_TOPIC:
+		return "a consumer of the group is subscribed to this topic; stop it first";
+	case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
+		return "not authorized on the group (an ACL allowing READ on it is needed)";
+	case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+		return "not authorized on the topic (an ACL allowing READ on it is needed)";
+	case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+		return "the partition does not exist any more";
+	case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
+	case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
+	case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+		return "the group's coordinator is moving or loading; run the reset again";
+	default:
+		return NULL;
+	}
+}
+
+static char *
+reset_refusal_text(rd_kafka_resp_err_t err)
+{
+	const char *words = reset_refusal(err);
+
+	return words != NULL ? strfmt("%s (%s)", words, rd_kafka_err2name(err))
+	                     : strfmt("%s (%s)", rd_kafka_err2str(err), rd_kafka_err2name(err));
+}
+
+/* Commit G's targets in one request; each row gets its error. Returns how many rows were
+ * refused, or -1 when the request failed as a whole (every row gets that error). */
+static int
+reset_apply_group(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms, struct reset_group *g)
+{
+	rd_kafka_topic_partition_list_t *offsets = rd_kafka_topic_partition_list_new((int)g->row_count);
+	rd_kafka_AlterConsumerGroupOffsets_t *request;
+	rd_kafka_AdminOptions_t *options;
+	const rd_kafka_group_result_t **results;
+	const rd_kafka_topic_partition_list_t *written = NULL;
+	rd_kafka_event_t *ev;
+	char *err = NULL, *whole = NULL;
+	size_t count;
+	int refused = 0;
+
+	for (size_t i = 0; i < g->row_count; i++)
+		rd_kafka_topic_partition_list_add(offsets, g->rows[i].topic, g->rows[i].partition)->offset =
+			g->rows[i].target;
+	request = rd_kafka_AlterConsumerGroupOffsets_new(g->group, offsets);
+	rd_kafka_topic_partition_list_destroy(offsets);
+	options = reset_options(rk, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout_ms);
+	rd_kafka_AlterConsumerGroupOffsets(rk, &request, 1, options, queue);
+	rd_kafka_AdminOptions_destroy(options);
+	rd_kafka_AlterConsumerGroupOffsets_destroy(request);
+	ev = reset_wait(queue, RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT, timeout_ms,
+	                "committing the offsets", &err);
+	if (ev != NULL) {
+		results = rd_kafka_AlterConsumerGroupOffsets_result_groups(
+			rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &count);
+		if (count == 1 && rd_kafka_group_result_error(results[0]) != NULL)
+			whole = reset_refusal_text(rd_kafka_error_code(rd_kafka_group_result_error(results[0])));
+		else if (count == 1)
+			written = rd_kafka_group_result_partitions(results[0]);
+	} else {
+		/* No answer: whether the broker wrote them is not known; say so. */
+		whole = strfmt("%s; whether they were written is unknown: check with kfleet lag "
+		               "--by partition --group %s", err != NULL ? err : "no answer", g->group);
+	}
+	for (size_t i = 0; i < g->row_count; i++) {
+		struct reset_row *row = &g->rows[i];
+		const rd_kafka_topic_partition_t *tp =
+			written != NULL ? rd_kafka_topic_partition_list_find(written, row->topic,
+			                                                     row->partition) : NULL;
+
+		free(row->error);
+		row->error = NULL;
+		if (whole != NULL)
+			row->error = strdup(whole);
+		else if (tp == NULL)
+			row->error = strdup("the broker did not answer for this partition");
+		else if (tp->err != RD_KAFKA_RESP_ERR_NO_ERROR)
+			row->error = reset_refusal_text(tp->err);
+		refused += row->error != NULL;
+	}
+	if (ev != NULL)
+		rd_kafka_event_destroy(ev);
+	free(whole);
+	free(err);
+	g->applied = true;
+	return refused;
+}
+
+enum reset_status
+reset_plan_apply(struct reset_client *client, struct reset_plan *plan, int timeout_ms, char **err)
+{
+	rd_kafka_t *rk = client->rk;
+	rd_kafka_queue_t *queue = rd_kafka_queue_new(rk);
+	enum reset_status status;
+	char *refused = NULL;
+	size_t failed_rows = 0, failed_groups = 0;
+
+	*err = NULL;
+	if (timeout_ms <= 0)
+		timeout_ms = RESET_DEFAULT_TIMEOUT_MS;
+	/* The plan may have been printed minutes ago: describe the groups again. */
+	status = reset_describe(rk, queue, timeout_ms, plan, err);
+	for (size_t g = 0; status == RESET_OK && g < plan->group_count; g++) {
+		struct reset_group *group = &plan->groups[g];
+		int rows;
+
+		if (!reset_group_inactive(group)) {
+			reset_describe_active(&refused, group);
+			continue;
+		}
+		rows = reset_apply_group(rk, queue, timeout_ms, group);
+		if (rows > 0) {
+			failed_rows += (size_t)rows;
+			failed_groups++;
+		}
+	}
+	rd_kafka_queue_destroy(queue);
+	if (status != RESET_OK)
+		return status;
+	if (refused != NULL) {
+		*err = strfmt("refused at execute time: %s; stop its consumers first (nothing was "
+		              "written for it)", refused);
+		free(refused);
+		return RESET_REFUSED;
+	}
+	if (failed_rows > 0) {
+		*err = strfmt("%zu partition%s of %zu group%s not written (see each row's error)",
+		              failed_rows, failed_rows == 1 ? "" : "s", failed_groups,
+		              failed_groups == 1 ? "" : "s");
+		return RESET_FAILED;
+	}
+	return RESET_OK;
+}
