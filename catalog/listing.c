@@ -141,6 +141,21 @@ static const char sql_teams[] =
 static const char sql_team_services[] =
 	"SELECT name FROM services WHERE team_id = ?1 ORDER BY name";
 
+/* The audit log, newest first (ids break ties within a millisecond). */
+static const char sql_offset_resets[] =
+	"SELECT r.id AS id, r.time_ms AS _time_ms, r.user AS user, r.host AS host,"
+	" r.cluster AS cluster, r.group_name AS \"group\", r.mode AS mode, r.executed AS _executed,"
+	" r.outcome AS outcome, r.undo_of AS undo_of"
+	" FROM offset_resets r"
+	" WHERE (:cluster IS NULL OR r.cluster = :cluster)"
+	" AND (:group IS NULL OR r.group_name = :group)"
+	" ORDER BY r.time_ms DESC, r.id DESC";
+
+/* A reset's partitions in the order the reset recorded them. */
+static const char sql_offset_reset_partitions[] =
+	"SELECT topic, partition, before_offset, after_offset, error"
+	" FROM offset_reset_partitions WHERE offset_reset_id = ?1 ORDER BY id";
+
 /* ---------------------------------------------------------------- helpers */
 
 /* Column I of STATEMENT as JSON (NULL → null). */
@@ -374,6 +389,30 @@ listing_complete_team(struct listing_job *job, json_t *row, sqlite3_stmt *statem
 	                    listing_add_first, services, err);
 }
 
+/* One partition of a reset, as {topic, partition, before, after, error}. */
+static void
+listing_add_reset_partition(json_t *partitions, sqlite3_stmt *statement)
+{
+	json_array_append_new(partitions, json_pack("{s:o, s:o, s:o, s:o, s:o}",
+		"topic", listing_value(statement, 0), "partition", listing_value(statement, 1),
+		"before", listing_value(statement, 2), "after", listing_value(statement, 3),
+		"error", listing_value(statement, 4)));
+}
+
+static int
+listing_complete_offset_reset(struct listing_job *job, json_t *row, sqlite3_stmt *statement,
+                              char **err)
+{
+	json_t *partitions = json_array();
+
+	json_object_set_new(row, "time", listing_time(listing_column_int(statement, "_time_ms")));
+	json_object_set_new(row, "executed",
+	                    json_boolean(listing_column_int(statement, "_executed")));
+	json_object_set_new(row, "partitions", partitions);
+	return listing_each(job, sql_offset_reset_partitions, listing_column_int(statement, "id"),
+	                    listing_add_reset_partition, partitions, err);
+}
+
 /* ---------------------------------------------------------------- the listings */
 
 #define LISTING_GROUP_FIELDS \
@@ -439,6 +478,12 @@ static const struct listing_spec listing_specs[LISTING_KIND_COUNT] = {
 		LISTING_FIELDS("team", "email", "services"),
 		.sql = sql_teams,
 		.complete = listing_complete_team,
+	},
+	[LISTING_OFFSET_RESETS] = {
+		LISTING_FIELDS("id", "time", "user", "host", "cluster", "group", "mode", "executed",
+		               "outcome", "undo_of", "partitions"),
+		.sql = sql_offset_resets,
+		.complete = listing_complete_offset_reset,
 	},
 };
 

@@ -238,7 +238,7 @@ static const char schema_v1[] =
 
 /* v2: lag history as compressed frames (one per cycle, thinned as they age) instead of a
  * row per sample, and what the history says of the current generation: time lag per
- * committed offset, status per group. */
+ * committed offset, status per group; the reset audit log's outcomes and undos. */
 static const char schema_v2[] =
 	"DROP TABLE lag_samples;"
 	/* One series per partition (group_name NULL: its log end offset) and per group and
@@ -278,7 +278,14 @@ static const char schema_v2[] =
 	"ALTER TABLE consumer_groups ADD COLUMN status TEXT"
 	"  CHECK (status IN ('OK', 'WARNING', 'REWIND', 'STALLED', 'STOPPED'));"
 	"ALTER TABLE consumer_groups ADD COLUMN status_reason TEXT;"
-	"ALTER TABLE consumer_groups ADD COLUMN max_time_lag_ms INTEGER;";
+	"ALTER TABLE consumer_groups ADD COLUMN max_time_lag_ms INTEGER;"
+	/* The audit log as the reset engine executes it: a reset may apply to some partitions
+	 * and be refused on others, and may undo an earlier reset. undo_of has no foreign key
+	 * on purpose: a reset the broker executed is recorded even if what it undid is gone. */
+	"ALTER TABLE offset_reset_partitions ADD COLUMN error TEXT;"   /* NULL: applied */
+	"ALTER TABLE offset_resets ADD COLUMN undo_of INTEGER;"        /* offset_resets(id) */
+	"ALTER TABLE offset_resets ADD COLUMN outcome TEXT NOT NULL DEFAULT 'done'"
+	"  CHECK (outcome IN ('done', 'partial', 'failed'));";
 
 const struct schema_migration schema_migrations[] = {
 	{ .version = 1, .sql = schema_v1 },

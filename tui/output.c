@@ -111,7 +111,59 @@ output_scalar(struct output_text *text, const json_t *value, const char *null_te
 	}
 }
 
-/* VALUE as one cell: nested objects as key=value joined by SEPARATOR, arrays joined by it. */
+/* A partition's offset move ({topic, partition, before, after, error}, as `offsets history`
+ * has them) as "topic[partition]:before->after", before "none" when there was no committed
+ * offset, and " (refused: error)" when the broker refused it. 0 when ITEM is not one. */
+static int
+output_offset_move(struct output_text *text, const json_t *item)
+{
+	const json_t *topic = json_object_get(item, "topic");
+	const json_t *partition = json_object_get(item, "partition");
+	const json_t *before = json_object_get(item, "before");
+	const json_t *after = json_object_get(item, "after");
+	const json_t *error = json_object_get(item, "error");
+
+	if (!json_is_string(topic) || !json_is_integer(partition) || !json_is_integer(after))
+		return 0;
+	output_scalar(text, topic, "");
+	output_append_str(text, "[");
+	output_scalar(text, partition, "");
+	output_append_str(text, "]:");
+	output_scalar(text, before != NULL ? before : json_null(), "none");
+	output_append_str(text, "->");
+	output_scalar(text, after, "");
+	if (json_is_string(error)) {
+		output_append_str(text, " (refused: ");
+		output_scalar(text, error, "");
+		output_append_str(text, ")");
+	}
+	return 1;
+}
+
+/* An item of a list: a scalar as such; an object in its compact form if it has one, else
+ * as compact JSON (so no list of objects is shown as nulls). */
+static void
+output_item(struct output_text *text, const json_t *item, const char *null_text)
+{
+	char *dump;
+
+	if (!json_is_object(item) && !json_is_array(item)) {
+		output_scalar(text, item, null_text);
+		return;
+	}
+	if (json_is_object(item) && output_offset_move(text, item))
+		return;
+	dump = json_dumps(item, JSON_COMPACT);
+	if (dump == NULL) {
+		fputs("kfleet: out of memory\n", stderr);
+		abort();
+	}
+	output_append_str(text, dump);
+	free(dump);
+}
+
+/* VALUE as one cell: nested objects as key=value joined by SEPARATOR, arrays joined by it
+ * (objects in them as output_item shows them). */
 static void
 output_cell(struct output_text *text, const json_t *value, const char *separator,
             const char *null_text)
@@ -132,7 +184,7 @@ output_cell(struct output_text *text, const json_t *value, const char *separator
 		json_array_foreach(value, index, item) {
 			if (n++)
 				output_append_str(text, separator);
-			output_scalar(text, item, null_text);
+			output_item(text, item, null_text);
 		}
 	} else {
 		output_scalar(text, value, null_text);

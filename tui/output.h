@@ -34,9 +34,10 @@ int output_format_parse(const char *text, enum output_format *format);
 size_t output_width(FILE *out);
 
 /* Print ROWS to OUT in FORMAT. JSON is the array itself; CSV has a heading line of the
- * field names FIELDS (COUNT of them), nested values written key=value;... and a;b; the
- * table shows COLUMNS (COLUMN_COUNT) within WIDTH (0: no limit). Returns 0, or -1 when
- * writing failed (errno set). */
+ * field names FIELDS (COUNT of them), nested values written key=value;... and a;b, a
+ * partition's offset move in a list as topic[partition]:before->after (the table joins
+ * lists with ", " instead of ";"); the table shows COLUMNS (COLUMN_COUNT) within WIDTH
+ * (0: no limit). Returns 0, or -1 when writing failed (errno set). */
 int output_rows(FILE *out, const json_t *rows, enum output_format format,
                 const char *const *fields, size_t count,
                 const struct output_column *columns, size_t column_count, size_t width);

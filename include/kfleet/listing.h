@@ -1,6 +1,6 @@
 /* listing: what `kfleet clusters | topics | groups | lag | acls | quotas | services | teams`
- * show, read from the catalog with ownership resolved (a group matched by a service's glob
- * shows that service and its team).
+ * and `kfleet offsets history` show, read from the catalog with ownership resolved (a group
+ * matched by a service's glob shows that service and its team).
  *
  * A listing is a jansson array of flat objects whose fields are those of DESIGN.md, in
  * the order listing_fields gives; a missing value is JSON null, times are ISO 8601 UTC.
@@ -25,6 +25,7 @@ enum listing_kind {
 	LISTING_QUOTAS,
 	LISTING_SERVICES,
 	LISTING_TEAMS,
+	LISTING_OFFSET_RESETS,  /* the reset audit log (kfleet/audit.h), newest first */
 	LISTING_KIND_COUNT
 };
 
