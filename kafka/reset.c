@@ -317,6 +317,26 @@ reset_describe(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms, struct r
 	return RESET_OK;
 }
 
+bool
+reset_is_streams_internal(const char *group, const char *topic)
+{
+	size_t group_length = strlen(group), topic_length = strlen(topic);
+	static const char *const suffixes[] = { "-changelog", "-repartition" };
+
+	if (topic_length <= group_length + 1 || strncmp(topic, group, group_length) != 0 ||
+	    topic[group_length] != '-')
+		return false;
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		size_t suffix_length = strlen(suffixes[i]);
+
+		/* GROUP-<name>-changelog: a name between the two dashes */
+		if (topic_length > group_length + 1 + suffix_length &&
+		    strcmp(topic + topic_length - suffix_length, suffixes[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The committed offsets of G, into rows (every partition, for --all-topics) or into the
  * rows already in scope (CURRENT of each). */
 static enum reset_status
@@ -354,6 +374,9 @@ reset_committed(struct reset_build *b, struct reset_group *g, bool add_rows)
 
 		if (tp->offset < 0 || tp->err != RD_KAFKA_RESP_ERR_NO_ERROR)
 			continue;                   /* no committed offset there */
+		if (add_rows && b->request->skip_streams_internal &&
+		    reset_is_streams_internal(g->group, tp->topic))
+			continue;                   /* deleted, not reset */
 		if (row == NULL && add_rows) {
 			row = reset_add_row(g, tp->topic, tp->partition);
 			if (row == NULL) {
@@ -879,6 +902,105 @@ reset_plan_apply(struct reset_client *client, struct reset_plan *plan, int timeo
 		*err = strfmt("%zu partition%s of %zu group%s not written (see each row's error)",
 		              failed_rows, failed_rows == 1 ? "" : "s", failed_groups,
 		              failed_groups == 1 ? "" : "s");
+		return RESET_FAILED;
+	}
+	return RESET_OK;
+}
+
+/* ---------------------------------------------------------------- Kafka Streams */
+
+static int
+reset_name_order(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum reset_status
+reset_streams_topics(struct reset_client *client, const char *group, char ***names,
+                     size_t *count, char **err)
+{
+	const rd_kafka_metadata_t *metadata;
+	rd_kafka_resp_err_t rc;
+	char **found;
+	size_t n = 0;
+
+	*err = NULL;
+	*names = NULL;
+	*count = 0;
+	rc = rd_kafka_metadata(client->rk, 1, NULL, &metadata, RESET_DEFAULT_TIMEOUT_MS);
+	if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		*err = strfmt("reading the cluster's metadata: %s", rd_kafka_err2str(rc));
+		return RESET_FAILED;
+	}
+	found = calloc((size_t)metadata->topic_cnt + 1, sizeof *found);
+	for (int t = 0; found != NULL && t < metadata->topic_cnt; t++)
+		if (reset_is_streams_internal(group, metadata->topics[t].topic) &&
+		    (found[n] = strdup(metadata->topics[t].topic)) != NULL)
+			n++;
+	rd_kafka_metadata_destroy(metadata);
+	if (found == NULL) {
+		*err = strdup("out of memory");
+		return RESET_FAILED;
+	}
+	qsort(found, n, sizeof *found, reset_name_order);
+	*names = found;
+	*count = n;
+	return RESET_OK;
+}
+
+enum reset_status
+reset_delete_topics(struct reset_client *client, char *const *names, size_t count,
+                    int timeout_ms, char **err)
+{
+	rd_kafka_DeleteTopic_t **topics = calloc(count + 1, sizeof *topics);
+	rd_kafka_queue_t *queue;
+	rd_kafka_AdminOptions_t *options;
+	const rd_kafka_topic_result_t **results;
+	rd_kafka_event_t *ev;
+	char *failed = NULL;
+	size_t result_count;
+
+	*err = NULL;
+	if (count == 0) {
+		free(topics);
+		return RESET_OK;
+	}
+	if (topics == NULL) {
+		*err = strdup("out of memory");
+		return RESET_FAILED;
+	}
+	if (timeout_ms <= 0)
+		timeout_ms = RESET_DEFAULT_TIMEOUT_MS;
+	for (size_t i = 0; i < count; i++)
+		topics[i] = rd_kafka_DeleteTopic_new(names[i]);
+	queue = rd_kafka_queue_new(client->rk);
+	options = reset_options(client->rk, RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout_ms);
+	rd_kafka_DeleteTopics(client->rk, topics, count, options, queue);
+	rd_kafka_AdminOptions_destroy(options);
+	rd_kafka_DeleteTopic_destroy_array(topics, count);
+	free(topics);
+	ev = reset_wait(queue, RD_KAFKA_EVENT_DELETETOPICS_RESULT, timeout_ms, "deleting the topics",
+	                err);
+	rd_kafka_queue_destroy(queue);
+	if (ev == NULL)
+		return RESET_FAILED;
+	results = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev),
+	                                              &result_count);
+	for (size_t i = 0; i < result_count; i++) {
+		char *more;
+
+		if (rd_kafka_topic_result_error(results[i]) == RD_KAFKA_RESP_ERR_NO_ERROR)
+			continue;
+		more = strfmt("%s%s%s: %s", failed != NULL ? failed : "", failed != NULL ? "; " : "",
+		              rd_kafka_topic_result_name(results[i]),
+		              rd_kafka_topic_result_error_string(results[i]));
+		free(failed);
+		failed = more;
+	}
+	rd_kafka_event_destroy(ev);
+	if (failed != NULL) {
+		*err = strfmt("topics not deleted: %s", failed);
+		free(failed);
 		return RESET_FAILED;
 	}
 	return RESET_OK;

@@ -326,6 +326,89 @@ offsets_record(const struct cli_command *command, struct store *store, const cha
 	return status;
 }
 
+/* One cluster's reset in progress: its connection, plan and audit catalog. */
+struct offsets_job {
+	const struct cluster_config *config;
+	struct reset_client *client;
+	struct reset_plan *plan;
+	struct store *store;            /* with --execute only */
+};
+
+static void
+offsets_job_free(struct offsets_job *job)
+{
+	reset_plan_free(job->plan);
+	reset_client_free(job->client);
+	store_close(job->store);
+	*job = (struct offsets_job){ 0 };
+}
+
+/* Connect to CONFIG's cluster, plan REQUEST, print the plan (and export it) and check it
+ * may be applied. Returns the exit status so far (0: it may). */
+static int
+offsets_prepare(const struct cli_command *command, struct offsets_job *job,
+                const struct cluster_config *config, const char *catalog,
+                const struct reset_request *request, bool execute, const char *export_path,
+                enum output_format format)
+{
+	enum reset_status status;
+	char *err = NULL;
+
+	*job = (struct offsets_job){ .config = config };
+	job->client = reset_client_new(config, &err);
+	if (job->client == NULL) {
+		fprintf(stderr, "kfleet %s: %s: %s\n", command->name, config->path, err);
+		free(err);
+		return CLI_EXIT_USAGE;
+	}
+	/* The catalog first: a reset that could not be recorded must not happen. */
+	if (execute && (job->store = offsets_catalog(command, catalog, config)) == NULL)
+		return CLI_EXIT_FAILED;
+	status = reset_plan_build(job->client, request, &job->plan, &err);
+	if (status != RESET_OK) {
+		fprintf(stderr, "kfleet %s: %s: %s\n", command->name, config->cluster, err);
+		free(err);
+		return (int)status;
+	}
+	if (offsets_print_plan(job->plan, format) < 0 ||
+	    (export_path != NULL && offsets_export(command, job->plan, export_path) < 0))
+		return CLI_EXIT_FAILED;
+	status = reset_plan_check(job->plan, &err);
+	if (status != RESET_OK) {
+		fprintf(stderr, "kfleet %s: %s\n", command->name, err);
+		free(err);
+		return CLI_EXIT_REFUSED;
+	}
+	return CLI_EXIT_OK;
+}
+
+/* Apply JOB's plan and record it as MODE. Returns the exit status. */
+static int
+offsets_apply(const struct cli_command *command, struct offsets_job *job, int timeout_ms,
+              const char *mode, int64_t undo_of, enum output_format format)
+{
+	enum reset_status status;
+	char *err = NULL;
+
+	status = reset_plan_apply(job->client, job->plan, timeout_ms, &err);
+	if (status != RESET_OK) {
+		fprintf(stderr, "kfleet %s: %s\n", command->name, err);
+		free(err);
+		if (status == RESET_FAILED)     /* the rows say which partitions failed */
+			offsets_print_plan(job->plan, format);
+	}
+	if (offsets_record(command, job->store, job->config->cluster, job->plan, mode, undo_of) < 0)
+		return CLI_EXIT_FAILED;
+	return (int)status;
+}
+
+static void
+offsets_dry_run_note(const struct cli_command *command)
+{
+	fprintf(stderr, "kfleet %s: dry run: nothing changed; add --execute to apply\n",
+	        command->name);
+}
+
 /* Plan REQUEST on CONFIG's cluster, print it (and export it), and with EXECUTE apply and
  * record it. MODE is what the audit log says of it. Returns the exit status. */
 static int
@@ -334,63 +417,16 @@ offsets_run_plan(const struct cli_command *command, const struct cluster_config 
                  bool execute, const char *export_path, enum output_format format,
                  int64_t undo_of)
 {
-	struct reset_client *client;
-	struct reset_plan *plan = NULL;
-	struct store *store = NULL;
-	enum reset_status status;
-	char *err = NULL;
-	int exit_status;
+	struct offsets_job job;
+	int status = offsets_prepare(command, &job, config, catalog, request, execute, export_path,
+	                             format);
 
-	client = reset_client_new(config, &err);
-	if (client == NULL) {
-		fprintf(stderr, "kfleet %s: %s: %s\n", command->name, config->path, err);
-		free(err);
-		return CLI_EXIT_USAGE;
-	}
-	/* The catalog first: a reset that could not be recorded must not happen. */
-	if (execute && (store = offsets_catalog(command, catalog, config)) == NULL) {
-		reset_client_free(client);
-		return CLI_EXIT_FAILED;
-	}
-	status = reset_plan_build(client, request, &plan, &err);
-	if (status != RESET_OK) {
-		fprintf(stderr, "kfleet %s: %s: %s\n", command->name, config->cluster, err);
-		free(err);
-		reset_client_free(client);
-		store_close(store);
-		return (int)status;
-	}
-	if (offsets_print_plan(plan, format) < 0 ||
-	    (export_path != NULL && offsets_export(command, plan, export_path) < 0)) {
-		reset_plan_free(plan);
-		reset_client_free(client);
-		store_close(store);
-		return CLI_EXIT_FAILED;
-	}
-	status = reset_plan_check(plan, &err);
-	if (status != RESET_OK) {
-		fprintf(stderr, "kfleet %s: %s\n", command->name, err);
-		free(err);
-		exit_status = CLI_EXIT_REFUSED;
-	} else if (!execute) {
-		fprintf(stderr, "kfleet %s: dry run: nothing changed; add --execute to apply\n",
-		        command->name);
-		exit_status = CLI_EXIT_OK;
-	} else {
-		status = reset_plan_apply(client, plan, request->timeout_ms, &err);
-		if (status != RESET_OK) {
-			fprintf(stderr, "kfleet %s: %s\n", command->name, err);
-			free(err);
-			if (status == RESET_FAILED)   /* the rows say which partitions failed */
-				offsets_print_plan(plan, format);
-		}
-		exit_status = offsets_record(command, store, config->cluster, plan, mode, undo_of) < 0
-		              ? CLI_EXIT_FAILED : (int)status;
-	}
-	reset_plan_free(plan);
-	reset_client_free(client);
-	store_close(store);
-	return exit_status;
+	if (status == CLI_EXIT_OK && !execute)
+		offsets_dry_run_note(command);
+	else if (status == CLI_EXIT_OK)
+		status = offsets_apply(command, &job, request->timeout_ms, mode, undo_of, format);
+	offsets_job_free(&job);
+	return status;
 }
 
 /* ---------------------------------------------------------------- reset's arguments */
@@ -469,6 +505,52 @@ offsets_explicit_rows(const struct reset_file *file)
 	return rows;
 }
 
+/* The mode options, their values from BASE: BASE + enum reset_mode, and --by-duration
+ * (a time too) after them. */
+#define OFFSETS_BY_DURATION (RESET_EXPLICIT + 1)
+#define OFFSETS_MODE_OPTIONS(base) \
+	{ .name = "to-earliest", .has_arg = no_argument, .val = (base) + RESET_TO_EARLIEST }, \
+	{ .name = "to-latest", .has_arg = no_argument, .val = (base) + RESET_TO_LATEST }, \
+	{ .name = "to-current", .has_arg = no_argument, .val = (base) + RESET_TO_CURRENT }, \
+	{ .name = "to-offset", .has_arg = required_argument, .val = (base) + RESET_TO_OFFSET }, \
+	{ .name = "shift-by", .has_arg = required_argument, .val = (base) + RESET_SHIFT_BY }, \
+	{ .name = "to-datetime", .has_arg = required_argument, .val = (base) + RESET_TO_TIME }, \
+	{ .name = "by-duration", .has_arg = required_argument, .val = (base) + OFFSETS_BY_DURATION }, \
+	{ .name = "from-file", .has_arg = required_argument, .val = (base) + RESET_EXPLICIT }
+
+/* Take mode option WHICH (an enum reset_mode, or OFFSETS_BY_DURATION) with ARGUMENT into
+ * REQUEST (and *FILE for --from-file). Returns 0, or CLI_EXIT_USAGE (printed). */
+static int
+offsets_take_mode(const struct cli_command *command, int which, const char *argument,
+                  struct reset_request *request, struct reset_file **file)
+{
+	char message[256], *err = NULL;
+
+	if (which == OFFSETS_BY_DURATION) {
+		int64_t duration;
+
+		if (iso8601_parse_duration(argument, &duration, message, sizeof message) < 0)
+			return cli_usage_error(command, "--by-duration %s", message);
+		request->mode = RESET_TO_TIME;
+		request->value = offsets_now_ms() - duration;
+		return 0;
+	}
+	request->mode = (enum reset_mode)which;
+	if (request->mode == RESET_TO_TIME &&
+	    iso8601_parse_time(argument, &request->value, message, sizeof message) < 0)
+		return cli_usage_error(command, "--to-datetime %s", message);
+	if (request->mode == RESET_TO_OFFSET || request->mode == RESET_SHIFT_BY)
+		return offsets_parse_number(command, request->mode == RESET_TO_OFFSET ? "--to-offset"
+		                            : "--shift-by", argument, request->mode == RESET_SHIFT_BY,
+		                            &request->value);
+	if (request->mode == RESET_EXPLICIT && reset_file_read(argument, file, &err) < 0) {
+		fprintf(stderr, "kfleet %s: --from-file %s\n", command->name, err);
+		free(err);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* The mode the audit log records, as typed: "--to-datetime 2026-11-24T10:00:00Z". */
 static char *
 offsets_mode_text(const char *option, const char *argument)
@@ -482,8 +564,8 @@ offsets_reset(const struct cli_command *command, int argc, char **argv)
 	enum {
 		OPT_CLUSTER = 256, OPT_CONFIG, OPT_CATALOG, OPT_GROUP, OPT_ALL_GROUPS, OPT_TOPIC,
 		OPT_ALL_TOPICS, OPT_EXECUTE, OPT_DRY_RUN, OPT_EXPORT, OPT_FORMAT,
-		OPT_MODE,       /* + enum reset_mode, and the two time modes after */
-		OPT_BY_DURATION = OPT_MODE + RESET_EXPLICIT + 1,
+		OPT_MODE,       /* + enum reset_mode, and --by-duration after */
+		OPT_MODE_LAST = OPT_MODE + OFFSETS_BY_DURATION,
 	};
 	static const struct option options[] = {
 		{ .name = "cluster", .has_arg = required_argument, .val = OPT_CLUSTER },
@@ -497,14 +579,7 @@ offsets_reset(const struct cli_command *command, int argc, char **argv)
 		{ .name = "dry-run", .has_arg = no_argument, .val = OPT_DRY_RUN },
 		{ .name = "export", .has_arg = required_argument, .val = OPT_EXPORT },
 		{ .name = "format", .has_arg = required_argument, .val = OPT_FORMAT },
-		{ .name = "to-earliest", .has_arg = no_argument, .val = OPT_MODE + RESET_TO_EARLIEST },
-		{ .name = "to-latest", .has_arg = no_argument, .val = OPT_MODE + RESET_TO_LATEST },
-		{ .name = "to-current", .has_arg = no_argument, .val = OPT_MODE + RESET_TO_CURRENT },
-		{ .name = "to-offset", .has_arg = required_argument, .val = OPT_MODE + RESET_TO_OFFSET },
-		{ .name = "shift-by", .has_arg = required_argument, .val = OPT_MODE + RESET_SHIFT_BY },
-		{ .name = "to-datetime", .has_arg = required_argument, .val = OPT_MODE + RESET_TO_TIME },
-		{ .name = "by-duration", .has_arg = required_argument, .val = OPT_BY_DURATION },
-		{ .name = "from-file", .has_arg = required_argument, .val = OPT_MODE + RESET_EXPLICIT },
+		OFFSETS_MODE_OPTIONS(OPT_MODE),
 		{ .name = "help", .has_arg = no_argument, .val = 'h' },
 		{ 0 },
 	};
@@ -519,7 +594,6 @@ offsets_reset(const struct cli_command *command, int argc, char **argv)
 	struct cluster_config *config = NULL;
 	bool execute = false, dry_run = false;
 	int opt, status = CLI_EXIT_USAGE, modes = 0, index = 0;
-	char message[256], *err = NULL;
 
 	opterr = 0;
 	optind = 0;
@@ -566,37 +640,12 @@ offsets_reset(const struct cli_command *command, int argc, char **argv)
 				cli_usage_error(command, "unknown format '%s' (use table, json or csv)", optarg);
 				goto done;
 			}
-		} else if (opt >= OPT_MODE && opt <= OPT_BY_DURATION) {
+		} else if (opt >= OPT_MODE && opt <= OPT_MODE_LAST) {
 			modes++;
 			mode_option = options[index].name;
 			mode_argument = optarg;
-			if (opt == OPT_BY_DURATION) {
-				int64_t duration;
-
-				if (iso8601_parse_duration(optarg, &duration, message, sizeof message) < 0) {
-					cli_usage_error(command, "--by-duration %s", message);
-					goto done;
-				}
-				request.mode = RESET_TO_TIME;
-				request.value = offsets_now_ms() - duration;
-			} else {
-				request.mode = (enum reset_mode)(opt - OPT_MODE);
-				if (request.mode == RESET_TO_TIME &&
-				    iso8601_parse_time(optarg, &request.value, message, sizeof message) < 0) {
-					cli_usage_error(command, "--to-datetime %s", message);
-					goto done;
-				}
-				if ((request.mode == RESET_TO_OFFSET || request.mode == RESET_SHIFT_BY) &&
-				    offsets_parse_number(command, request.mode == RESET_TO_OFFSET ?
-				                         "--to-offset" : "--shift-by", optarg,
-				                         request.mode == RESET_SHIFT_BY, &request.value) != 0)
-					goto done;
-				if (request.mode == RESET_EXPLICIT &&
-				    reset_file_read(optarg, &file, &err) < 0) {
-					fprintf(stderr, "kfleet %s: --from-file %s\n", command->name, err);
-					goto done;
-				}
-			}
+			if (offsets_take_mode(command, opt - OPT_MODE, optarg, &request, &file) != 0)
+				goto done;
 		} else {
 			cli_option_error(command, opt, argv);
 			goto done;
@@ -672,7 +721,6 @@ done:
 	free(explicit_rows);
 	reset_file_free(file);
 	cluster_config_free(config);
-	free(err);
 	return status;
 }
 
@@ -851,6 +899,331 @@ offsets_history(const struct cli_command *command, int argc, char **argv)
 	json_decref(rows);
 	store_close(store);
 	return status;
+}
+
+/* ---------------------------------------------------------------- app reset */
+
+#define APP_MAX_CLUSTERS 16
+#define APP_MAX_GROUPS 256
+
+static void
+app_usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: kfleet app reset --service S [--cluster C] MODE [--delete-internal-topics]\n"
+	        "                        [--dry-run | --execute] [--yes] [--format table|json|csv]\n"
+	        "                        [--config FILE] [--catalog FILE]\n"
+	        "\n"
+	        "Reset every consumer group of service S (its groups in the catalog, and the exact\n"
+	        "group names its ownership declares) on cluster C, or on every cluster where it has\n"
+	        "groups, with one MODE (as for kfleet offsets reset, but --from-file). Every plan is\n"
+	        "printed first; --execute applies them all after one confirmation (on a terminal:\n"
+	        "type the service's name; --yes skips it), and records one audit entry per group.\n"
+	        "\n"
+	        "  --delete-internal-topics  also delete the Kafka Streams internal topics of each\n"
+	        "                     group (its application.id): GROUP-*-changelog and\n"
+	        "                     GROUP-*-repartition, listed first, deleted only with --execute,\n"
+	        "                     as kafka-streams-application-reset does; their offsets are not\n"
+	        "                     reset\n"
+	        "  --service S        the service (see kfleet services)\n"
+	        "  --cluster C        only on cluster C\n"
+	        "  --config FILE      the cluster's config file (with --cluster)\n"
+	        "  --execute          apply (default: --dry-run)\n"
+	        "  --yes              do not ask for confirmation\n"
+	        "  --format FORMAT    table (default), json or csv\n"
+	        "  --catalog FILE     the catalog (default: $KFLEET_CATALOG, else %s)\n"
+	        "  -h, --help         show this help and exit\n",
+	        CLI_DEFAULT_CATALOG);
+}
+
+/* Add NAME to the COUNT names of LIST (at most MAX) unless it is there. */
+static void
+app_add_name(const char **list, size_t *count, size_t max, const char *name)
+{
+	for (size_t i = 0; i < *count; i++)
+		if (strcmp(list[i], name) == 0)
+			return;
+	if (*count < max)
+		list[(*count)++] = name;
+}
+
+/* The service's groups on CLUSTER: those the catalog has seen that resolve to it, and the
+ * exact names (no glob) its ownership binds to CLUSTER or to every cluster. The names
+ * point into GROUP_ROWS and SERVICE_ROW. */
+static size_t
+app_groups(const json_t *group_rows, const json_t *service_row, const char *cluster,
+           const char **groups, size_t max)
+{
+	size_t count = 0, i;
+	const json_t *row, *binding;
+
+	json_array_foreach(group_rows, i, row)
+		if (strcmp(json_string_value(json_object_get(row, "cluster")), cluster) == 0)
+			app_add_name(groups, &count, max, json_string_value(json_object_get(row, "group")));
+	json_array_foreach(json_object_get(service_row, "consumer_groups"), i, binding) {
+		const char *pattern = json_string_value(binding);
+		size_t length = strlen(cluster);
+
+		if (strncmp(pattern, cluster, length) == 0 && pattern[length] == '/')
+			pattern += length + 1;
+		else if (strchr(pattern, '/') != NULL)
+			continue;                   /* bound to another cluster */
+		if (strpbrk(pattern, "*?[") == NULL)
+			app_add_name(groups, &count, max, pattern);
+	}
+	return count;
+}
+
+/* On a terminal, ask for the service's name before changing anything. */
+static bool
+app_confirm(const char *service, size_t groups, size_t clusters)
+{
+	char answer[256];
+
+	if (!isatty(STDIN_FILENO))
+		return true;
+	fprintf(stderr, "Reset %zu group%s of %s on %zu cluster%s? Type the service's name to go "
+	        "on: ", groups, groups == 1 ? "" : "s", service, clusters, clusters == 1 ? "" : "s");
+	if (fgets(answer, sizeof answer, stdin) == NULL)
+		return false;
+	answer[strcspn(answer, "\r\n")] = '\0';
+	return strcmp(answer, service) == 0;
+}
+
+static int
+app_reset(const struct cli_command *command, int argc, char **argv)
+{
+	enum {
+		OPT_SERVICE = 256, OPT_CLUSTER, OPT_CONFIG, OPT_CATALOG, OPT_EXECUTE, OPT_DRY_RUN,
+		OPT_YES, OPT_FORMAT, OPT_DELETE, OPT_MODE, OPT_MODE_LAST = OPT_MODE + OFFSETS_BY_DURATION,
+	};
+	static const struct option options[] = {
+		{ .name = "service", .has_arg = required_argument, .val = OPT_SERVICE },
+		{ .name = "cluster", .has_arg = required_argument, .val = OPT_CLUSTER },
+		{ .name = "config", .has_arg = required_argument, .val = OPT_CONFIG },
+		{ .name = "catalog", .has_arg = required_argument, .val = OPT_CATALOG },
+		{ .name = "execute", .has_arg = no_argument, .val = OPT_EXECUTE },
+		{ .name = "dry-run", .has_arg = no_argument, .val = OPT_DRY_RUN },
+		{ .name = "yes", .has_arg = no_argument, .val = OPT_YES },
+		{ .name = "format", .has_arg = required_argument, .val = OPT_FORMAT },
+		{ .name = "delete-internal-topics", .has_arg = no_argument, .val = OPT_DELETE },
+		OFFSETS_MODE_OPTIONS(OPT_MODE),
+		{ .name = "help", .has_arg = no_argument, .val = 'h' },
+		{ 0 },
+	};
+	const char *service = NULL, *cluster = NULL, *config_path = NULL, *catalog = NULL;
+	const char *mode_option = NULL, *mode_argument = NULL, *clusters[APP_MAX_CLUSTERS];
+	const char *groups[APP_MAX_CLUSTERS][APP_MAX_GROUPS];
+	size_t group_counts[APP_MAX_CLUSTERS] = { 0 }, cluster_count = 0, total = 0;
+	struct cluster_config *configs[APP_MAX_CLUSTERS] = { 0 };
+	struct offsets_job jobs[APP_MAX_CLUSTERS];
+	char **internal[APP_MAX_CLUSTERS][APP_MAX_GROUPS];
+	size_t internal_counts[APP_MAX_CLUSTERS][APP_MAX_GROUPS];
+	struct reset_request request = { .all_topics = true };
+	struct reset_file *file = NULL;
+	enum output_format format = OUTPUT_TABLE;
+	json_t *service_rows = NULL, *group_rows = NULL;
+	bool execute = false, yes = false, delete_internal = false;
+	int opt, index = 0, modes = 0, status = CLI_EXIT_USAGE;
+	struct store *store = NULL;
+	char *err = NULL, *mode = NULL;
+	size_t prepared = 0;
+
+	memset(jobs, 0, sizeof jobs);
+	memset(internal, 0, sizeof internal);
+	memset(internal_counts, 0, sizeof internal_counts);
+	opterr = 0;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":h", options, &index)) != -1) {
+		if (opt == 'h') {
+			app_usage(stdout);
+			return CLI_EXIT_OK;
+		} else if (opt == OPT_SERVICE) {
+			service = optarg;
+		} else if (opt == OPT_CLUSTER) {
+			cluster = optarg;
+		} else if (opt == OPT_CONFIG) {
+			config_path = optarg;
+		} else if (opt == OPT_CATALOG) {
+			catalog = optarg;
+		} else if (opt == OPT_EXECUTE) {
+			execute = true;
+		} else if (opt == OPT_DRY_RUN) {
+			execute = false;
+		} else if (opt == OPT_YES) {
+			yes = true;
+		} else if (opt == OPT_DELETE) {
+			delete_internal = true;
+		} else if (opt == OPT_FORMAT) {
+			if (output_format_parse(optarg, &format) < 0)
+				return cli_usage_error(command, "unknown format '%s' (use table, json or csv)",
+				                       optarg);
+		} else if (opt >= OPT_MODE && opt <= OPT_MODE_LAST) {
+			if (opt - OPT_MODE == RESET_EXPLICIT)
+				return cli_usage_error(command, "--from-file resets named groups: use kfleet "
+				                       "offsets reset --from-file");
+			modes++;
+			mode_option = options[index].name;
+			mode_argument = optarg;
+			if (offsets_take_mode(command, opt - OPT_MODE, optarg, &request, &file) != 0)
+				return CLI_EXIT_USAGE;
+		} else {
+			return cli_option_error(command, opt, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(command, "unexpected argument '%s'", argv[optind]);
+	if (service == NULL)
+		return cli_usage_error(command, "which service? give --service S (see kfleet services)");
+	if (modes != 1)
+		return cli_usage_error(command, modes == 0 ? "give one mode, e.g. --to-earliest"
+		                                           : "give only one mode");
+	if (config_path != NULL && cluster == NULL)
+		return cli_usage_error(command, "--config goes with --cluster");
+	request.skip_streams_internal = delete_internal;
+
+	/* The service and its groups, from the catalog. */
+	store = cli_open_catalog(command, catalog, false);
+	if (store == NULL)
+		return CLI_EXIT_FAILED;
+	service_rows = listing_query(store, LISTING_SERVICES,
+	                             &(struct listing_filter){ .service = service }, &err);
+	if (service_rows != NULL)
+		group_rows = listing_query(store, LISTING_GROUPS,
+		                           &(struct listing_filter){ .service = service, .cluster = cluster },
+		                           &err);
+	store_close(store);
+	if (group_rows == NULL) {
+		fprintf(stderr, "kfleet %s: %s\n", command->name, err);
+		status = CLI_EXIT_FAILED;
+		goto done;
+	}
+	if (json_array_size(service_rows) == 0) {
+		fprintf(stderr, "kfleet %s: the catalog has no service %s (see kfleet services)\n",
+		        command->name, service);
+		goto done;
+	}
+	if (cluster != NULL) {
+		clusters[cluster_count++] = cluster;
+	} else {
+		size_t i;
+		const json_t *row;
+
+		json_array_foreach(group_rows, i, row)
+			app_add_name(clusters, &cluster_count, APP_MAX_CLUSTERS,
+			             json_string_value(json_object_get(row, "cluster")));
+	}
+	for (size_t c = 0; c < cluster_count; c++) {
+		group_counts[c] = app_groups(group_rows, json_array_get(service_rows, 0), clusters[c],
+		                             groups[c], APP_MAX_GROUPS);
+		total += group_counts[c];
+	}
+	if (total == 0) {
+		fprintf(stderr, "kfleet %s: service %s has no consumer group%s%s in the catalog\n",
+		        command->name, service, cluster != NULL ? " on " : "",
+		        cluster != NULL ? cluster : "");
+		goto done;
+	}
+
+	/* Every plan first; nothing is applied unless all may be. */
+	status = CLI_EXIT_OK;
+	for (size_t c = 0; c < cluster_count && status == CLI_EXIT_OK; c++) {
+		if (group_counts[c] == 0)
+			continue;
+		configs[c] = offsets_config(command, clusters[c], config_path, &status);
+		if (configs[c] == NULL)
+			break;
+		request.groups = groups[c];
+		request.group_count = group_counts[c];
+		fprintf(stderr, "kfleet %s: %s on %s: %zu group%s\n", command->name, service,
+		        clusters[c], group_counts[c], group_counts[c] == 1 ? "" : "s");
+		status = offsets_prepare(command, &jobs[c], configs[c], catalog, &request, execute,
+		                         NULL, format);
+		prepared = c + 1;
+		for (size_t g = 0; delete_internal && status == CLI_EXIT_OK && g < group_counts[c]; g++) {
+			if (reset_streams_topics(jobs[c].client, groups[c][g], &internal[c][g],
+			                         &internal_counts[c][g], &err) != RESET_OK) {
+				fprintf(stderr, "kfleet %s: %s: %s\n", command->name, clusters[c], err);
+				free(err);
+				err = NULL;
+				status = CLI_EXIT_FAILED;
+				break;
+			}
+			for (size_t t = 0; t < internal_counts[c][g]; t++)
+				fprintf(stderr, "kfleet %s: %s: internal topic to delete: %s\n", command->name,
+				        clusters[c], internal[c][g][t]);
+		}
+	}
+	if (status != CLI_EXIT_OK)
+		goto done;
+	if (!execute) {
+		offsets_dry_run_note(command);
+		goto done;
+	}
+	if (!yes && !app_confirm(service, total, cluster_count)) {
+		fprintf(stderr, "kfleet %s: not confirmed: nothing changed\n", command->name);
+		status = CLI_EXIT_REFUSED;
+		goto done;
+	}
+	mode = strfmt("--%s%s%s%s", mode_option, mode_argument != NULL ? " " : "",
+	              mode_argument != NULL ? mode_argument : "",
+	              delete_internal ? " --delete-internal-topics" : "");
+	for (size_t c = 0; c < prepared; c++) {
+		int applied;
+
+		if (jobs[c].plan == NULL)
+			continue;
+		applied = offsets_apply(command, &jobs[c], request.timeout_ms, mode != NULL ? mode : "?",
+		                        0, format);
+		if (applied != CLI_EXIT_OK && status == CLI_EXIT_OK)
+			status = applied;
+		for (size_t g = 0; delete_internal && applied == CLI_EXIT_OK && g < group_counts[c]; g++) {
+			if (reset_delete_topics(jobs[c].client, internal[c][g], internal_counts[c][g], 0,
+			                        &err) != RESET_OK) {
+				fprintf(stderr, "kfleet %s: %s: %s\n", command->name, clusters[c], err);
+				free(err);
+				err = NULL;
+				status = CLI_EXIT_FAILED;
+			} else if (internal_counts[c][g] > 0) {
+				fprintf(stderr, "kfleet %s: %s: %zu internal topic%s of %s deleted\n",
+				        command->name, clusters[c], internal_counts[c][g],
+				        internal_counts[c][g] == 1 ? "" : "s", groups[c][g]);
+			}
+		}
+	}
+done:
+	for (size_t c = 0; c < APP_MAX_CLUSTERS; c++) {
+		offsets_job_free(&jobs[c]);
+		cluster_config_free(configs[c]);
+		for (size_t g = 0; g < APP_MAX_GROUPS; g++) {
+			for (size_t t = 0; t < internal_counts[c][g]; t++)
+				free(internal[c][g][t]);
+			free(internal[c][g]);
+		}
+	}
+	free(mode);
+	free(err);
+	reset_file_free(file);
+	json_decref(service_rows);
+	json_decref(group_rows);
+	return status;
+}
+
+/* kfleet app reset: every group of a service, for application rebuilds. */
+int
+cmd_app_run(const struct cli_command *command, int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		app_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "reset") == 0) {
+		struct cli_command sub = *command;
+
+		sub.name = "app reset";
+		return app_reset(&sub, argc - 1, argv + 1);
+	}
+	return cli_usage_error(command, "unknown subcommand '%s' (use reset)", argv[1]);
 }
 
 /* ---------------------------------------------------------------- dispatch */

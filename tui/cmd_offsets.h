@@ -7,4 +7,7 @@
 /* Run `kfleet offsets SUBCOMMAND ARGS` (ARGV[0] is "offsets"); returns the exit status. */
 int cmd_offsets_run(const struct cli_command *command, int argc, char **argv);
 
+/* Run `kfleet app reset ARGS` (ARGV[0] is "app"); returns the exit status. */
+int cmd_app_run(const struct cli_command *command, int argc, char **argv);
+
 #endif

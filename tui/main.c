@@ -31,6 +31,8 @@ static const struct cli_command commands[] = {
 	  cmd_catalog_run, 0 },
 	{ "offsets", "Reset consumer-group offsets (dry run first); list and undo resets",
 	  cmd_offsets_run, 0 },
+	{ "app", "Reset every consumer group of a service, for application rebuilds",
+	  cmd_app_run, 0 },
 };
 
 static void

@@ -72,6 +72,8 @@ struct reset_request {
 	bool all_topics;
 	const struct reset_explicit *explicit_rows;
 	size_t explicit_count;
+	/* leave out the group's Kafka Streams internal topics (reset_is_streams_internal) */
+	bool skip_streams_internal;
 	int timeout_ms;                 /* per request to the cluster; 0: 30 s */
 };
 
@@ -125,6 +127,22 @@ enum reset_status reset_plan_apply(struct reset_client *client, struct reset_pla
                                    int timeout_ms, char **err);
 
 void reset_plan_free(struct reset_plan *plan);
+
+/* Whether TOPIC is an internal topic of the Kafka Streams application whose
+ * application.id (and group id) is GROUP: GROUP-...-changelog or GROUP-...-repartition,
+ * the topics kafka-streams-application-reset deletes. */
+bool reset_is_streams_internal(const char *group, const char *topic);
+
+/* The internal topics of Streams application GROUP on CLIENT's cluster, sorted: a new
+ * array of new strings in *NAMES (caller frees each and the array), *COUNT set. Returns
+ * RESET_OK, or RESET_FAILED with *ERR set. */
+enum reset_status reset_streams_topics(struct reset_client *client, const char *group,
+                                       char ***names, size_t *count, char **err);
+
+/* Delete the COUNT topics NAMES. Returns RESET_OK, or RESET_FAILED with *ERR naming each
+ * topic that was not deleted and why. */
+enum reset_status reset_delete_topics(struct reset_client *client, char *const *names,
+                                      size_t count, int timeout_ms, char **err);
 
 /* The mode as kafka-consumer-groups.sh spells it, e.g. "--to-earliest". */
 const char *reset_mode_option(enum reset_mode mode);

@@ -169,6 +169,73 @@ tap_run "a group with a live member is refused (exit 3), naming it" 3 \
 	"${reset[@]}" --group "$prefix-live" --all-topics --to-earliest --execute
 expect_committed "the refused group's offsets are untouched" "$prefix-live" "$before"
 
+# ---------------------------------------------------------------- app reset
+# A service with two groups: a Kafka Streams application (its internal topics: a
+# changelog and a repartition topic, on which it has committed offsets too) and a plain
+# consumer, both bound by exact name in the ownership file.
+input=$prefix-in
+stream=$prefix-stream
+changelog=$stream-store-changelog
+repartition=$stream-KSTREAM-AGGREGATE-0000000003-repartition
+for t in "$input" "$changelog" "$repartition"; do
+	"$loadgen" -b "$KAFKA_BOOTSTRAP" create "$t" 2 >/dev/null
+	"$loadgen" -b "$KAFKA_BOOTSTRAP" produce "$t" 10 >/dev/null
+done
+"$loadgen" -b "$KAFKA_BOOTSTRAP" consume "$input" "$stream" 8 >/dev/null
+"$loadgen" -b "$KAFKA_BOOTSTRAP" consume "$repartition" "$stream" 6 >/dev/null
+"$loadgen" -b "$KAFKA_BOOTSTRAP" consume "$input" "$prefix-legacy" 10 >/dev/null
+cat >"$work/ownership.yaml" <<EOF
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: rebuild-svc
+  annotations:
+    kafka.apache.org/consumer-groups: offt/$stream
+    kfleet.io/consumer-groups: "$prefix-legacy"
+spec: {type: service, lifecycle: production}
+EOF
+"$kfleet" catalog import "$work/ownership.yaml" >/dev/null
+app=("$kfleet" app reset --service rebuild-svc --cluster offt --config "$work/offt.conf" --to-earliest)
+"${app[@]}" --delete-internal-topics --format json >"$work/app.json" 2>"$work/app.err"
+if grep -q "internal topic to delete: $changelog" "$work/app.err" &&
+	grep -q "internal topic to delete: $repartition" "$work/app.err" &&
+	grep -q "dry run: nothing changed" "$work/app.err"; then
+	tap_ok "app reset --delete-internal-topics lists the Streams internal topics first"
+else
+	tap_not_ok "app reset --delete-internal-topics lists the Streams internal topics first" \
+		"$(cat "$work/app.err")"
+fi
+if jq -s -e --arg s "$stream" --arg l "$prefix-legacy" --arg r "$repartition" '
+	(map(.[]) | map(.group) | unique) == ([$l, $s] | sort)
+	and (map(.[]) | all(.topic != $r and .new_offset == 0))' "$work/app.json" >/dev/null; then
+	tap_ok "the plans: both groups to the earliest, the repartition topic not reset but deleted"
+else
+	tap_not_ok "the plans: both groups to the earliest, the repartition topic not reset but deleted" \
+		"$(cat "$work/app.json")"
+fi
+tap_run "app reset --execute --yes: one audit entry per group, internal topics deleted" 0 \
+	"2 internal topics of $stream deleted" "${app[@]}" --delete-internal-topics --execute --yes
+expect_committed "app reset: the Streams application reads its input again" "$stream" \
+	"$input:0=0 $input:1=0 "
+expect_committed "app reset: so does the plain consumer" "$prefix-legacy" "$input:0=0 $input:1=0 "
+topics=$("$harness" topics --dir "$KAFKA_HARNESS_DIR" --list 2>/dev/null)
+if ! grep -qx "$changelog" <<<"$topics" && ! grep -qx "$repartition" <<<"$topics" &&
+	grep -qx "$input" <<<"$topics"; then
+	tap_ok "the internal topics are gone, the input topic stays"
+else
+	tap_not_ok "the internal topics are gone, the input topic stays" "$(grep "$prefix" <<<"$topics")"
+fi
+entries=$("$kfleet" offsets history --format json |
+	jq --arg s "$stream" --arg l "$prefix-legacy" \
+	'[.[] | select((.group == $s or .group == $l) and .mode == "--to-earliest --delete-internal-topics")] | length')
+if [ "$entries" = 2 ]; then
+	tap_ok "the audit log has one entry per group of the app reset"
+else
+	tap_not_ok "the audit log has one entry per group of the app reset" "entries: $entries"
+fi
+tap_run "app reset of an unknown service" 2 "the catalog has no service nope" \
+	"$kfleet" app reset --service nope --cluster offt --config "$work/offt.conf" --to-earliest
+
 # ---------------------------------------------------------------- bad input
 tap_run "an unknown topic is bad input" 2 "topic $prefix-nope does not exist on this cluster" \
 	"${reset[@]}" --group "$group" --topic "$prefix-nope" --to-earliest
