@@ -323,7 +323,8 @@ reset_is_streams_internal(const char *group, const char *topic)
 	size_t group_length = strlen(group), topic_length = strlen(topic);
 	static const char *const suffixes[] = { "-changelog", "-repartition" };
 
-	if (topic_length <= group_length + 1 || strncmp(topic, group, group_length) != 0 ||
+	if (group_length == 0 || topic_length <= group_length + 1 ||
+	    strncmp(topic, group, group_length) != 0 ||
 	    topic[group_length] != '-')
 		return false;
 	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {

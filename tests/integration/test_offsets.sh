@@ -66,6 +66,12 @@ else
 	tap_not_ok "kafka-consumer-groups.sh: 30 messages committed" "$start"
 fi
 
+# The consumer committed on the partitions it happened to read: a known start on all three.
+tap_run "--to-offset on a topic commits every partition of it" 0 'recorded as reset' \
+	"${reset[@]}" --group "$group" --topic "$topic" --to-offset 10 --execute
+start=$(committed "$group")
+expect_committed "--to-offset 10: 10 everywhere" "$group" "$topic:0=10 $topic:1=10 $topic:2=10 "
+
 # ---------------------------------------------------------------- dry run
 tap_run "a dry run prints the plan and says it changed nothing" 0 \
 	'dry run: nothing changed; add --execute to apply' \
@@ -149,10 +155,10 @@ tap_run "undo the last reset of the first group" 0 '' \
 expect_committed "undo restores exactly the offsets before" "$group" "$topic:0=9 $topic:1=9 $topic:2=9 "
 "$kfleet" offsets history --format json >"$work/history.json"
 if jq -e --arg g "$group" --arg id "$id" '
-	[.[] | select(.group == $g)] | length == 10 and .[0].undo_of == ($id | tonumber)
+	[.[] | select(.group == $g)] | length == 11 and .[0].undo_of == ($id | tonumber)
 	and .[0].mode == ("undo " + $id) and .[0].executed == true and .[0].outcome == "done"
 	and (.[1].partitions | map(select(.partition == 1))[0] | .before == 9 and .after == 4)
-	and .[-1].mode == "--to-earliest"' "$work/history.json" >/dev/null; then
+	and .[-1].mode == "--to-offset 10"' "$work/history.json" >/dev/null; then
 	tap_ok "offsets history: every executed reset, newest first, with before and after"
 else
 	tap_not_ok "offsets history: every executed reset, newest first, with before and after" \

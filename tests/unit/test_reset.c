@@ -1,0 +1,69 @@
+/* Unit tests for the pure parts of kafka/reset: which topics are a Kafka Streams
+ * application's internal topics (what kfleet app reset --delete-internal-topics deletes),
+ * and the modes' names. The engine itself is tested on the real broker
+ * (tests/integration/test_offsets.sh). */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "kfleet/reset.h"
+
+static const struct {
+	const char *group, *topic;
+	bool internal;
+} internal_cases[] = {
+	{ "orders-app", "orders-app-store-changelog", true },
+	{ "orders-app", "orders-app-KSTREAM-AGGREGATE-0000000003-repartition", true },
+	{ "orders-app", "orders-app-KSTREAM-AGGREGATE-STATE-STORE-0000000002-changelog", true },
+	{ "orders-app", "orders-app-changelog", false },        /* no name between the dashes */
+	{ "orders-app", "orders-app--changelog", false },
+	{ "orders-app", "orders-app-repartition", false },
+	{ "orders-app", "orders-app", false },
+	{ "orders-app", "orders-app-store", false },
+	{ "orders-app", "orders-application-store-changelog", false },  /* another application */
+	{ "orders-app", "other-orders-app-store-changelog", false },
+	{ "orders-app", "orders-app-store-changelog-backup", false },
+	{ "orders", "orders-app-store-changelog", true },      /* "orders" is a prefix too: */
+	/* kafka-streams-application-reset matches the same way, by application.id + "-" */
+	{ "a", "a-b-changelog", true },
+	{ "", "-b-changelog", false },
+};
+
+static void
+test_streams_internal(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof internal_cases / sizeof internal_cases[0]; i++)
+		if (reset_is_streams_internal(internal_cases[i].group, internal_cases[i].topic) !=
+		    internal_cases[i].internal)
+			fail_msg("group %s, topic %s: expected %s", internal_cases[i].group,
+			         internal_cases[i].topic, internal_cases[i].internal ? "internal" : "not");
+}
+
+static void
+test_mode_options(void **state)
+{
+	(void)state;
+	assert_string_equal(reset_mode_option(RESET_TO_EARLIEST), "--to-earliest");
+	assert_string_equal(reset_mode_option(RESET_SHIFT_BY), "--shift-by");
+	assert_string_equal(reset_mode_option(RESET_TO_TIME), "--to-datetime");
+	assert_string_equal(reset_mode_option(RESET_EXPLICIT), "--from-file");
+	assert_string_equal(reset_mode_option((enum reset_mode)99), "?");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_streams_internal),
+		cmocka_unit_test(test_mode_options),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
