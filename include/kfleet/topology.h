@@ -2,11 +2,12 @@
  * builds (catalog/topology.c) and Graphviz draws (topology/render.c).
  *
  * Nodes are services (with their team), topics (one per cluster and name: the same name
- * on two clusters is two nodes), and the consumer groups and principals no service claims
- * ("unowned", so that gaps in ownership show). Edges follow the data: producer -> topic,
- * topic -> consumer. One edge per (from, to, kind), whatever the number of sources that
- * tell of it: consumer-group offsets, ACL grants (READ consumes, WRITE produces, ALL both)
- * and declarations (kfleet.io/produces). */
+ * on two clusters is two nodes; a topic the catalog has no row of is one too when
+ * committed offsets or a LITERAL ACL name it), and the consumer groups and principals no
+ * service claims ("unowned", so that gaps in ownership show). Edges follow the data:
+ * producer -> topic, topic -> consumer. One edge per (from, to, kind), whatever the number
+ * of sources that tell of it: consumer-group offsets, ACL grants (READ consumes, WRITE
+ * produces, ALL both) and declarations (kfleet.io/produces). */
 #ifndef KFLEET_TOPOLOGY_H
 #define KFLEET_TOPOLOGY_H
 
@@ -52,13 +53,16 @@ struct topology_edge {
 	size_t from, to;                /* indices into nodes */
 	enum topology_edge_kind kind;
 	unsigned sources;               /* enum topology_source bits */
-	/* consumes edges known from offsets (else -1 / LAG_STATUS_UNKNOWN / NULL): the sum of
-	 * the consuming groups' lag on the topic, their largest time lag, their worst status,
-	 * and the groups ("g1,g2") */
+	/* consumes edges known from offsets (else -1 / LAG_STATUS_UNKNOWN / NULL and 0): the
+	 * sum of the consuming groups' lag on the topic, their largest time lag, their worst
+	 * status, and the groups, sorted: "g1,g2" for labels, and one by one in group_names,
+	 * since a group id may itself hold a comma */
 	int64_t lag;
 	int64_t max_time_lag_ms;
 	enum lag_status status;
 	char *groups;
+	char **group_names;
+	size_t group_count;
 };
 
 struct topology {
@@ -69,8 +73,9 @@ struct topology {
 };
 
 /* Which part of the graph: the nodes the set fields choose (services of TEAM, SERVICE,
- * topics named TOPIC; all nodes when none is set), then their neighbourhood up to DEPTH
- * hops along edges in either direction. CLUSTER restricts topics, groups and principals
+ * topics named TOPIC, on every cluster: the nodes any of them chooses; all nodes when
+ * none is set; no node when the ones set choose none), then their neighbourhood up to
+ * DEPTH hops along edges in either direction. CLUSTER restricts topics, groups and principals
  * to that cluster (and services to those linked to it) before anything else. */
 struct topology_filter {
 	const char *team;
@@ -93,7 +98,7 @@ void topology_free(struct topology *topology);
  * ("service", "topic", "group", "principal"), name, cluster, team, unowned; edges with
  * from, to (node ids), kind ("produces", "consumes"), sources (["offsets", "acl",
  * "declaration"]), lag, max_time_lag_seconds, status, groups ([..]); null where unknown.
- * A new reference (caller decrefs). */
+ * A new reference (caller decrefs), or NULL when out of memory. */
 json_t *topology_json(const struct topology *topology);
 
 /* "service", "topic", ... and "produces", "consumes", as the JSON has them. */
