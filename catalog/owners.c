@@ -35,6 +35,8 @@ struct owners_binding {
 	enum owners_kind kind;
 	char *cluster;                 /* or NULL: every cluster */
 	char *pattern;
+	size_t head;                   /* the pattern's length before its first special
+	                                  character: what every match starts with */
 };
 
 struct owners_topic_row {
@@ -162,6 +164,8 @@ owners_load_bindings(struct store *store, struct owners *owners, char **err)
 		b->kind = (enum owners_kind)k;
 		b->cluster = owners_column(statement, 2, &failed);
 		b->pattern = owners_column(statement, 3, &failed);
+		if (b->pattern != NULL)
+			b->head = strcspn(b->pattern, "*?[\\");
 	}
 	sqlite3_reset(statement);
 	if (failed || rc != SQLITE_DONE)
@@ -270,9 +274,14 @@ owners_score(const struct owners_binding *b, const char *cluster, const char *na
 
 	if (b->cluster != NULL && (cluster == NULL || strcmp(b->cluster, cluster) != 0))
 		return 0;
+	/* Neither the name nor a glob matches a name that does not start with the pattern's
+	 * plain head; a pattern that is all head matches its name only: thousands of names
+	 * are matched against thousands of bindings, most of which fail right here. */
+	if (strncmp(b->pattern, name, b->head) != 0)
+		return 0;
 	if (strcmp(b->pattern, name) == 0)
 		score = 1u << 20;                      /* exact */
-	else if (fnmatch(b->pattern, name, 0) == 0)
+	else if (b->pattern[b->head] != '\0' && fnmatch(b->pattern, name, 0) == 0)
 		score = 1 + strlen(b->pattern);        /* a longer glob says more */
 	else
 		return 0;
