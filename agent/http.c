@@ -31,6 +31,8 @@
 #include "agent/http.h"
 #include "agent/http_request.h"
 #include "kfleet/listing.h"
+#include "kfleet/topology.h"
+#include "kfleet/topology_render.h"
 #include "kfleet/store.h"
 
 #define HTTP_CONNECTION_LIMIT 64        /* at once, from everyone */
@@ -371,6 +373,69 @@ http_api_group(struct http *http, const struct http_route *route, unsigned *stat
 	return http_api_rows(http, LISTING_LAG_PARTITIONS, route->argument, status);
 }
 
+/* The topology of this agent's cluster (kfleet topology export --cluster C), or NULL
+ * with *ERR set. */
+static struct topology *
+http_topology(struct http *http, char **err)
+{
+	struct topology_filter filter = { .depth = -1 };
+	struct topology *topology;
+
+	pthread_mutex_lock(&http->state_lock);
+	filter.cluster = strdup(http->cluster);
+	pthread_mutex_unlock(&http->state_lock);
+	if (filter.cluster == NULL) {
+		*err = NULL;
+		return NULL;
+	}
+	pthread_mutex_lock(&http->catalog_lock);
+	topology = topology_build(http->store, &filter, err);
+	pthread_mutex_unlock(&http->catalog_lock);
+	free((char *)filter.cluster);
+	return topology;
+}
+
+static struct MHD_Response *
+http_api_topology_json(struct http *http, const struct http_route *route, unsigned *status)
+{
+	char *err = NULL;
+	struct topology *topology = http_topology(http, &err);
+	json_t *json;
+
+	(void)route;
+	if (topology == NULL)
+		return http_api_answer(NULL, err, status);
+	json = topology_json(topology);
+	topology_free(topology);
+	return http_api_answer(json, json == NULL ? strdup("out of memory") : NULL, status);
+}
+
+/* The topology as SVG; a failed layout is a 500 naming why. */
+static struct MHD_Response *
+http_api_topology_svg(struct http *http, const struct http_route *route, unsigned *status)
+{
+	char *err = NULL, *svg = NULL;
+	struct topology *topology = http_topology(http, &err);
+	struct MHD_Response *response;
+	size_t length = 0;
+
+	(void)route;
+	if (topology == NULL)
+		return http_api_answer(NULL, err, status);
+	if (topology_render(topology, TOPOLOGY_FORMAT_SVG, &svg, &length, &err) < 0) {
+		topology_free(topology);
+		response = http_json_error(status, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		                           err != NULL ? err : "out of memory");
+		free(err);
+		return response;
+	}
+	topology_free(topology);
+	*status = MHD_HTTP_OK;
+	response = http_response(svg, length, "image/svg+xml");
+	free(svg);
+	return response;
+}
+
 static const http_handler_fn http_handlers[HTTP_ENDPOINT_COUNT] = {
 	[HTTP_HEALTHZ] = http_healthz,
 	[HTTP_READYZ] = http_readyz,
@@ -379,6 +444,8 @@ static const http_handler_fn http_handlers[HTTP_ENDPOINT_COUNT] = {
 	[HTTP_API_TOPICS] = http_api_topics,
 	[HTTP_API_GROUPS] = http_api_groups,
 	[HTTP_API_GROUP] = http_api_group,
+	[HTTP_API_TOPOLOGY_JSON] = http_api_topology_json,
+	[HTTP_API_TOPOLOGY_SVG] = http_api_topology_svg,
 };
 
 /* ---------------------------------------------------------------- requests */

@@ -19,6 +19,8 @@ static const struct {
 	{ .path = "/api/v1/topics", .endpoint = HTTP_API_TOPICS },
 	{ .path = "/api/v1/groups", .endpoint = HTTP_API_GROUPS },
 	{ .path = "/api/v1/groups/", .endpoint = HTTP_API_GROUP, .prefix = true },
+	{ .path = "/api/v1/topology.json", .endpoint = HTTP_API_TOPOLOGY_JSON },
+	{ .path = "/api/v1/topology.svg", .endpoint = HTTP_API_TOPOLOGY_SVG },
 };
 
 void

@@ -19,6 +19,8 @@ enum http_endpoint {
 	HTTP_API_TOPICS,
 	HTTP_API_GROUPS,
 	HTTP_API_GROUP,         /* /api/v1/groups/{group}: the group is the route's argument */
+	HTTP_API_TOPOLOGY_JSON, /* the cluster's topology, {nodes, edges} */
+	HTTP_API_TOPOLOGY_SVG,  /* the same, drawn by Graphviz */
 	HTTP_ENDPOINT_COUNT
 };
 

@@ -12,6 +12,7 @@
 #include "tui/cmd_catalog.h"
 #include "tui/cmd_list.h"
 #include "tui/cmd_offsets.h"
+#include "tui/cmd_topology.h"
 
 static const struct cli_command commands[] = {
 	{ "clusters", "Clusters, their status and the age of their last collection",
@@ -33,6 +34,8 @@ static const struct cli_command commands[] = {
 	  cmd_offsets_run, 0 },
 	{ "app", "Reset every consumer group of a service, for application rebuilds",
 	  cmd_app_run, 0 },
+	{ "topology", "Export who produces and consumes what, drawn by Graphviz or as JSON",
+	  cmd_topology_run, 0 },
 };
 
 static void
