@@ -26,11 +26,11 @@ int topology_format_parse(const char *name, enum topology_format *format);
 const char *topology_format_name(enum topology_format format);
 
 /* Above this many nodes the layout is sfdp instead of dot. dot's cluster boxes and left to
- * right flow read best, but its drawing is one strip about 49 pt high per node (a
- * cluster's topics share a rank): past 300 nodes, over 15,000 pt (20 screens), where
- * sfdp's stays a few screens each way. Time does not decide: both take under 4 s at 5,000
- * nodes (doc/benchmarks.md, "Topology layout"). sfdp draws no cluster boxes (labels then
- * carry the cluster: "prod-eu/orders") and labels only the edges that are not OK. */
+ * right flow read best, but its drawing is one strip about 48 pt high per node (a
+ * cluster's topics share a rank): 14,400 pt (20 screens) at 300 nodes, 48,600 at 1,000,
+ * where sfdp's stays a few screens each way. Time does not decide: both take under 4 s at
+ * 5,000 nodes (doc/benchmarks.md, "Topology layout"). sfdp draws no cluster boxes (labels
+ * then carry the cluster: "prod-eu/orders") and labels only the edges that are not OK. */
 #define TOPOLOGY_SFDP_ABOVE 300
 
 /* The layout engine topology_render uses for TOPOLOGY: "dot" or "sfdp" ("dot" again when
