@@ -67,8 +67,9 @@ fi
 export_topology() {
 	"$kfleet" topology export --cluster topo "$@"
 }
-export_topology --format json >"$work/all.json"
-if jq -e --arg p "$prefix" '
+# checks_all: the expected graph around this test's topic, in $work/all.json.
+checks_all() {
+	jq -e --arg p "$prefix" '
 	(.nodes | map(.id) | index("service:checkout") != null and index("service:billing") != null
 	 and index("topic:topo/" + $p + "-orders") != null and index("group:topo/" + $p + "-adhoc") != null)
 	and (.nodes[] | select(.id == "group:topo/" + $p + "-adhoc") | .unowned == true)
@@ -77,11 +78,22 @@ if jq -e --arg p "$prefix" '
 	     | .kind == "produces" and .sources == ["declaration"])
 	and (.edges[] | select(.from == "topic:topo/" + $p + "-orders" and .to == "service:billing")
 	     | .kind == "consumes" and .sources == ["offsets"] and .lag == 8
-	       and .groups == [$p + "-billing"])' "$work/all.json" >/dev/null; then
+	       and .groups == [$p + "-billing"])' "$work/all.json" >/dev/null
+}
+# The agent's generations on a broker shared with other tests may lack a section now and
+# then (a groups section that failed): the graph is checked once a generation has it all.
+for _ in $(seq 1 30); do
+	export_topology --format json >"$work/all.json"
+	checks_all && break
+	sleep 1
+done
+if checks_all; then
 	tap_ok "JSON: the producer by declaration, the consumer by offsets with its lag, the unowned group"
 else
 	tap_not_ok "JSON: the producer by declaration, the consumer by offsets with its lag, the unowned group" \
-		"$(jq -c '.' "$work/all.json" | head -c 2000)"
+		"$(jq -c --arg p "$prefix" '{nodes: [.nodes[] | select(.id | test($p))],
+			edges: [.edges[] | select(.from + .to | test($p))]}' "$work/all.json")" \
+		"$(grep -E 'WARN|ERROR' "$work/agent.log" | tail -n 3)"
 fi
 export_topology --service checkout --depth 1 --format json >"$work/depth1.json"
 export_topology --service checkout --depth 2 --format json >"$work/depth2.json"
@@ -132,16 +144,23 @@ tap_run "a service that is not there: an empty graph, said so" 0 "nothing in the
 	export_topology --service nope --format json
 
 # The agent serves its cluster's topology.
-curl -s "http://127.0.0.1:$port/api/v1/topology.json" >"$work/api.json"
 # Compared on this test's part of the graph (other tests share the broker, and their
 # groups come and go between two cycles), without time lag and status, which move with
 # every cycle.
-if jq -e --slurpfile all "$work/all.json" --arg p "$prefix" '
+api_matches() {
+	jq -e --slurpfile all "$work/all.json" --arg p "$prefix" '
 	def mine: select(test($p) or . == "service:checkout" or . == "service:billing");
 	def still: {nodes: [.nodes[] | select(.id | mine)],
 	            edges: [.edges[] | select((.from | mine) and (.to | mine))
 	                    | del(.max_time_lag_seconds, .status)]};
-	still == ($all[0] | still) and (still.nodes | length) == 4' "$work/api.json" >/dev/null; then
+	still == ($all[0] | still) and (still.nodes | length) == 4' "$work/api.json" >/dev/null
+}
+for _ in $(seq 1 10); do     # a generation with every section, as above
+	curl -s "http://127.0.0.1:$port/api/v1/topology.json" >"$work/api.json"
+	api_matches && break
+	sleep 1
+done
+if api_matches; then
 	tap_ok "GET /api/v1/topology.json is the cluster's topology"
 else
 	tap_not_ok "GET /api/v1/topology.json is the cluster's topology" "$(head -c 600 "$work/api.json")"
