@@ -204,6 +204,17 @@ list_row_fails(const json_t *row, int fail_on)
 	return status < 0 || status >= fail_on;
 }
 
+const struct output_column *
+cmd_list_columns(enum listing_kind kind, size_t *count)
+{
+	if ((unsigned)kind >= LISTING_KIND_COUNT || list_views[kind].columns == NULL) {
+		*count = 0;
+		return NULL;
+	}
+	*count = list_views[kind].column_count;
+	return list_views[kind].columns;
+}
+
 /* Query REQUEST's listing once and print it; *SHOWN rows, *FAILING of them failing
  * --fail-on (0 without it). Returns 0, or -1 after printing why. */
 static int

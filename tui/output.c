@@ -238,8 +238,7 @@ output_csv(FILE *out, const json_t *rows, const char *const *fields, size_t coun
 	return ferror(out) ? -1 : 0;
 }
 
-/* Display cells of the UTF-8 text S (invalid bytes count one each). */
-static size_t
+size_t
 output_cells(const char *s)
 {
 	mbstate_t state = { 0 };
@@ -346,11 +345,7 @@ output_shrink(const struct output_column *columns, size_t count, const bool *hid
 	}
 }
 
-/* Fit COUNT columns of NATURAL widths into WIDTH (0: no limit), losing as little as
- * possible: cut long names down to OUTPUT_COMFORTABLE cells; if that is not enough,
- * hide a droppable column (highest .drop first) and start again; with nothing left to
- * hide, cut names down to OUTPUT_MIN_SHRUNK. Sets WIDTHS and HIDDEN. */
-static void
+void
 output_layout(const struct output_column *columns, size_t count, const size_t *natural,
               size_t *widths, bool *hidden, size_t width)
 {
@@ -380,11 +375,9 @@ output_layout(const struct output_column *columns, size_t count, const size_t *n
 	}
 }
 
-/* One line of the table: TEXTS[c] for every shown column, without trailing blanks
- * (empty cells at the end of a line leave none). */
-static void
-output_table_line(FILE *out, const struct output_column *columns, size_t count,
-                  const size_t *widths, const bool *hidden, char *const *texts)
+char *
+output_line(const struct output_column *columns, size_t count, const size_t *widths,
+            const bool *hidden, char *const *texts)
 {
 	char *line = NULL;
 	size_t length = 0, last = count;
@@ -404,12 +397,26 @@ output_table_line(FILE *out, const struct output_column *columns, size_t count,
 		output_table_cell(buffer, &columns[c], first, c == last, widths[c], texts[c]);
 		first = false;
 	}
-	fclose(buffer);
+	if (fclose(buffer) != 0 || line == NULL) {
+		fputs("kfleet: out of memory\n", stderr);
+		abort();
+	}
 	while (length > 0 && line[length - 1] == ' ')
 		length--;
-	fwrite(line, 1, length, out);
-	fputc('\n', out);
-	free(line);
+	line[length] = '\0';
+	return line;
+}
+
+char *
+output_cell_text(const json_t *value, const struct output_column *column)
+{
+	struct output_text text = { 0 };
+
+	output_append_str(&text, "");
+	if (value == NULL)
+		value = json_null();
+	output_cell(&text, value, ", ", column->null_text ? column->null_text : "-");
+	return text.data;
 }
 
 static int
@@ -420,7 +427,6 @@ output_table(FILE *out, const json_t *rows, const struct output_column *columns,
 	size_t *natural = calloc(count, sizeof *natural), *widths = calloc(count, sizeof *widths);
 	bool *hidden = calloc(count, sizeof *hidden);
 	char **cells = calloc((row_count + 1) * count, sizeof *cells);
-	struct output_text text = { 0 };
 
 	if (natural == NULL || widths == NULL || hidden == NULL || cells == NULL) {
 		fputs("kfleet: out of memory\n", stderr);
@@ -429,31 +435,31 @@ output_table(FILE *out, const json_t *rows, const struct output_column *columns,
 	/* Line 0 holds the headings, then one line per row. */
 	for (size_t r = 0; r <= row_count; r++) {
 		for (size_t c = 0; c < count; c++) {
+			char *text = r == 0 ? strdup(columns[c].heading)
+			                    : output_cell_text(json_object_get(json_array_get(rows, r - 1),
+			                                                       columns[c].field),
+			                                       &columns[c]);
 			size_t here;
 
-			text.length = 0;
-			output_append_str(&text, "");
-			if (r == 0)
-				output_append_str(&text, columns[c].heading);
-			else
-				output_cell(&text, json_object_get(json_array_get(rows, r - 1),
-				                                   columns[c].field),
-				            ", ", columns[c].null_text ? columns[c].null_text : "-");
-			cells[r * count + c] = strdup(text.data);
-			if (cells[r * count + c] == NULL) {
+			if (text == NULL) {
 				fputs("kfleet: out of memory\n", stderr);
 				abort();
 			}
-			here = output_cells(text.data);
+			cells[r * count + c] = text;
+			here = output_cells(text);
 			if (here > natural[c])
 				natural[c] = here;
 		}
 	}
-	free(text.data);
 
 	output_layout(columns, count, natural, widths, hidden, width);
-	for (size_t r = 0; r <= row_count; r++)
-		output_table_line(out, columns, count, widths, hidden, &cells[r * count]);
+	for (size_t r = 0; r <= row_count; r++) {
+		char *line = output_line(columns, count, widths, hidden, &cells[r * count]);
+
+		fputs(line, out);
+		fputc('\n', out);
+		free(line);
+	}
 	for (size_t i = 0; i < (row_count + 1) * count; i++)
 		free(cells[i]);
 	free(cells);

@@ -42,4 +42,26 @@ int output_rows(FILE *out, const json_t *rows, enum output_format format,
                 const char *const *fields, size_t count,
                 const struct output_column *columns, size_t column_count, size_t width);
 
+/* The pieces of the table format, for the terminal UI's lists, which lay out a table
+ * once and draw only the lines on screen. */
+
+/* VALUE (NULL: null) as COLUMN's table cell: lists joined by ", ", nested objects as
+ * key=value, null as the column's null text. A new string (caller frees). */
+char *output_cell_text(const json_t *value, const struct output_column *column);
+
+/* Display cells of the UTF-8 text S (invalid bytes count one each). */
+size_t output_cells(const char *s);
+
+/* Fit COUNT columns of NATURAL widths into WIDTH (0: no limit), losing as little as
+ * possible: cut long names down to a comfortable width; if that is not enough, hide a
+ * droppable column (highest .drop first) and start again; with nothing left to hide, cut
+ * names further. Sets WIDTHS and HIDDEN (HIDDEN all false on the first call). */
+void output_layout(const struct output_column *columns, size_t count, const size_t *natural,
+                   size_t *widths, bool *hidden, size_t width);
+
+/* One line of a table laid out by output_layout: TEXTS[c] for every shown column, cut or
+ * padded to its width, without trailing blanks or newline. A new string (caller frees). */
+char *output_line(const struct output_column *columns, size_t count, const size_t *widths,
+                  const bool *hidden, char *const *texts);
+
 #endif
