@@ -5,6 +5,8 @@
  * SQL (ownership by glob, a topic's configs), a function that completes each row. */
 #include "config.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +20,11 @@ struct listing_job {
 	struct store *store;
 	struct owners *owners;
 	const struct listing_filter *filter;
+	/* The owner last resolved, and of which topic or group (row id): listings of
+	 * partitions and members resolve it once for the consecutive rows of one. */
+	bool owner_cached;
+	sqlite3_int64 owner_of;
+	struct owner owner;
 };
 
 /* Add the fields SQL cannot give to ROW, from STATEMENT's current row. */
@@ -38,6 +45,15 @@ struct listing_spec {
 	.field_count = sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)
 
 /* ---------------------------------------------------------------- SQL */
+
+/* controller: null while the cluster's controller is unknown. */
+static const char sql_brokers[] =
+	"SELECT c.name AS cluster, b.node_id AS broker, b.host AS host, b.port AS port,"
+	" b.rack AS rack,"
+	" CASE WHEN c.controller_id IS NULL THEN NULL ELSE c.controller_id = b.node_id END"
+	"   AS _controller"
+	" FROM brokers b JOIN clusters c ON c.id = b.cluster_id"
+	" WHERE (:cluster IS NULL OR c.name = :cluster) ORDER BY c.name, b.node_id";
 
 static const char sql_clusters[] =
 	"SELECT c.name AS cluster, c.kafka_cluster_id AS kafka_cluster_id, c.status AS status,"
@@ -65,6 +81,16 @@ static const char sql_topics[] =
 	" FROM topics t JOIN clusters c ON c.id = t.cluster_id"
 	" WHERE (:cluster IS NULL OR c.name = :cluster) AND (:topic IS NULL OR t.name = :topic)"
 	" ORDER BY c.name, t.name";
+
+/* Replicas and ISR stay text here: the row's completion makes them arrays. */
+static const char sql_partitions[] =
+	"SELECT c.name AS cluster, t.name AS topic, p.partition AS partition,"
+	" p.leader_id AS leader, p.replicas AS _replicas, p.isr AS _isr,"
+	" p.low_watermark AS log_start_offset, p.high_watermark AS log_end_offset,"
+	" t.id AS _topic_id"
+	" FROM partitions p JOIN topics t ON t.id = p.topic_id JOIN clusters c ON c.id = t.cluster_id"
+	" WHERE (:cluster IS NULL OR c.name = :cluster) AND (:topic IS NULL OR t.name = :topic)"
+	" ORDER BY c.name, t.name, p.partition";
 
 static const char sql_topic_configs[] =
 	"SELECT name, value FROM topic_configs WHERE topic_id = ?1 AND is_default = 0 ORDER BY name";
@@ -106,6 +132,18 @@ static const char sql_lag_partitions[] =
 	" AND (:topic IS NULL OR o.topic = :topic)"
 	" ORDER BY o.time_lag_ms IS NULL, o.time_lag_ms DESC, lag IS NULL, lag DESC, c.name,"
 	" g.name, o.topic, o.partition";
+
+static const char sql_members[] =
+	"SELECT c.name AS cluster, g.name AS \"group\", m.member_id AS member_id,"
+	" m.client_id AS client_id, m.host AS host, m.id AS _member_row_id, g.id AS _group_id"
+	" FROM group_members m JOIN consumer_groups g ON g.id = m.consumer_group_id"
+	" JOIN clusters c ON c.id = g.cluster_id"
+	" WHERE (:cluster IS NULL OR c.name = :cluster) AND (:group IS NULL OR g.name = :group)"
+	" ORDER BY c.name, g.name, m.member_id, m.id";
+
+static const char sql_member_assignments[] =
+	"SELECT topic, partition FROM member_assignments WHERE group_member_id = ?1"
+	" ORDER BY topic, partition";
 
 static const char sql_acls[] =
 	"SELECT c.name AS cluster, a.principal AS principal, a.host AS host,"
@@ -220,6 +258,37 @@ listing_string_or_null(const char *text)
 	return text != NULL ? json_string(text) : json_null();
 }
 
+/* Set ROW's FIELD to the truth of the column aliased NAME, leaving it null when that is. */
+static void
+listing_set_boolean(json_t *row, const char *field, sqlite3_stmt *statement, const char *name)
+{
+	int i = listing_column(statement, name);
+
+	if (i >= 0 && sqlite3_column_type(statement, i) != SQLITE_NULL)
+		json_object_set_new(row, field, json_boolean(sqlite3_column_int(statement, i)));
+}
+
+/* The broker ids of the column aliased NAME ("1,2,3", as the schema keeps replicas and
+ * ISR) as a JSON array of integers. */
+static json_t *
+listing_ids(sqlite3_stmt *statement, const char *name)
+{
+	int i = listing_column(statement, name);
+	const char *text = i >= 0 ? (const char *)sqlite3_column_text(statement, i) : NULL;
+	json_t *ids = json_array();
+
+	while (text != NULL && *text != '\0') {
+		char *end;
+		long long id = strtoll(text, &end, 10);
+
+		if (end == text)
+			break;
+		json_array_append_new(ids, json_integer(id));
+		text = *end == ',' ? end + 1 : end;
+	}
+	return ids;
+}
+
 /* Run the per-row STATEMENT (SQL with ?1 = ID) and hand each result row to ADD. */
 static int
 listing_each(struct listing_job *job, const char *sql, sqlite3_int64 id,
@@ -267,12 +336,42 @@ listing_complete_cluster(struct listing_job *job, json_t *row, sqlite3_stmt *sta
 	return 0;
 }
 
+/* A topic's owner: the team of its Resource, else that of the service producing it;
+ * the service producing it. */
+static struct owner
+listing_topic_owner(const struct owners *owners, const char *cluster, const char *topic)
+{
+	const struct owners_topic *meta = owners_topic(owners, cluster, topic);
+	struct owner producer = owners_producer(owners, cluster, topic);
+
+	if (meta != NULL && meta->team != NULL)
+		producer.team = meta->team;
+	return producer;
+}
+
+/* The owner of the topic or group whose row id is in the column aliased KEY of STATEMENT,
+ * resolved by RESOLVE from ROW's cluster and NAME field unless it was for the row before. */
+static struct owner
+listing_cached_owner(struct listing_job *job, const json_t *row, sqlite3_stmt *statement,
+                     const char *key, const char *name,
+                     struct owner (*resolve)(const struct owners *, const char *, const char *))
+{
+	sqlite3_int64 id = listing_column_int(statement, key);
+
+	if (!job->owner_cached || job->owner_of != id) {
+		job->owner = resolve(job->owners, listing_text(row, "cluster"), listing_text(row, name));
+		job->owner_of = id;
+		job->owner_cached = true;
+	}
+	return job->owner;
+}
+
 static int
 listing_complete_topic(struct listing_job *job, json_t *row, sqlite3_stmt *statement, char **err)
 {
 	const char *cluster = listing_text(row, "cluster"), *topic = listing_text(row, "topic");
 	const struct owners_topic *meta = owners_topic(job->owners, cluster, topic);
-	struct owner producer = owners_producer(job->owners, cluster, topic);
+	struct owner owner = listing_topic_owner(job->owners, cluster, topic);
 	json_t *configs = json_object(), *tags = json_array();
 
 	json_object_set_new(row, "internal", json_boolean(listing_column_int(statement, "_internal")));
@@ -280,13 +379,40 @@ listing_complete_topic(struct listing_job *job, json_t *row, sqlite3_stmt *state
 	if (listing_each(job, sql_topic_configs, listing_column_int(statement, "_topic_id"),
 	                 listing_add_pair, configs, err) < 0)
 		return -1;
-	/* The topic's owner from its Resource; else the team of the service producing it. */
-	json_object_set_new(row, "team", listing_string_or_null(
-		meta != NULL && meta->team != NULL ? meta->team : producer.team));
-	json_object_set_new(row, "service", listing_string_or_null(producer.service));
+	json_object_set_new(row, "team", listing_string_or_null(owner.team));
+	json_object_set_new(row, "service", listing_string_or_null(owner.service));
 	for (size_t i = 0; meta != NULL && i < meta->tag_count; i++)
 		json_array_append_new(tags, json_string(meta->tags[i]));
 	json_object_set_new(row, "tags", tags);
+	return 0;
+}
+
+static int
+listing_complete_broker(struct listing_job *job, json_t *row, sqlite3_stmt *statement, char **err)
+{
+	(void)job;
+	(void)err;
+	listing_set_boolean(row, "controller", statement, "_controller");
+	return 0;
+}
+
+/* A topic's partition: replicas and ISR as arrays, whether the ISR is short of the
+ * replicas (as kfleet topics counts under-replicated partitions), the topic's owner. */
+static int
+listing_complete_topic_partition(struct listing_job *job, json_t *row, sqlite3_stmt *statement,
+                                 char **err)
+{
+	json_t *replicas = listing_ids(statement, "_replicas"), *isr = listing_ids(statement, "_isr");
+	struct owner owner = listing_cached_owner(job, row, statement, "_topic_id", "topic",
+	                                          listing_topic_owner);
+
+	(void)err;
+	json_object_set_new(row, "under_replicated",
+	                    json_boolean(json_array_size(isr) < json_array_size(replicas)));
+	json_object_set_new(row, "replicas", replicas);
+	json_object_set_new(row, "isr", isr);
+	json_object_set_new(row, "team", listing_string_or_null(owner.team));
+	json_object_set_new(row, "service", listing_string_or_null(owner.service));
 	return 0;
 }
 
@@ -308,12 +434,79 @@ static int
 listing_complete_partition(struct listing_job *job, json_t *row, sqlite3_stmt *statement,
                            char **err)
 {
-	int estimated = listing_column(statement, "_time_lag_estimated");
-
-	if (sqlite3_column_type(statement, estimated) != SQLITE_NULL)
-		json_object_set_new(row, "time_lag_estimated",
-		                    json_boolean(sqlite3_column_int(statement, estimated)));
+	listing_set_boolean(row, "time_lag_estimated", statement, "_time_lag_estimated");
 	return listing_complete_group(job, row, statement, err);
+}
+
+/* One assigned partition into BY_TOPIC, an object of topic: [partition, ...]. */
+static void
+listing_add_assignment(json_t *by_topic, sqlite3_stmt *statement)
+{
+	const char *topic = (const char *)sqlite3_column_text(statement, 0);
+	json_t *partitions = json_object_get(by_topic, topic);
+
+	if (partitions == NULL) {
+		partitions = json_array();
+		json_object_set_new(by_topic, topic, partitions);
+	}
+	json_array_append_new(partitions, listing_value(statement, 1));
+}
+
+/* "topic[0,1,2]": TOPIC and its PARTITIONS (caller frees), or NULL when out of memory. */
+static char *
+listing_assignment_text(const char *topic, const json_t *partitions)
+{
+	char *text = NULL;
+	size_t length = 0, index;
+	FILE *out = open_memstream(&text, &length);
+	const json_t *partition;
+
+	if (out == NULL)
+		return NULL;
+	fprintf(out, "%s[", topic);
+	json_array_foreach(partitions, index, partition)
+		fprintf(out, "%s%" JSON_INTEGER_FORMAT, index > 0 ? "," : "",
+		        json_integer_value(partition));
+	fputc(']', out);
+	if (fclose(out) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* A group's member: its assignments as "topic[partitions]" by topic name, its group's
+ * owner. */
+static int
+listing_complete_member(struct listing_job *job, json_t *row, sqlite3_stmt *statement,
+                        char **err)
+{
+	struct owner owner = listing_cached_owner(job, row, statement, "_group_id", "group",
+	                                          owners_group);
+	json_t *by_topic = json_object(), *assignments = json_array(), *partitions;
+	const char *topic;
+	int rc;
+
+	json_object_set_new(row, "assignments", assignments);
+	json_object_set_new(row, "service", listing_string_or_null(owner.service));
+	json_object_set_new(row, "team", listing_string_or_null(owner.team));
+	rc = listing_each(job, sql_member_assignments, listing_column_int(statement, "_member_row_id"),
+	                  listing_add_assignment, by_topic, err);
+	if (rc == 0) {
+		json_object_foreach(by_topic, topic, partitions) {
+			char *text = listing_assignment_text(topic, partitions);
+
+			if (text == NULL) {
+				*err = strfmt("catalog %s: listing: out of memory", store_path(job->store));
+				rc = -1;
+				break;
+			}
+			json_array_append_new(assignments, json_string(text));
+			free(text);
+		}
+	}
+	json_decref(by_topic);
+	return rc;
 }
 
 static int
@@ -484,6 +677,26 @@ static const struct listing_spec listing_specs[LISTING_KIND_COUNT] = {
 		               "outcome", "undo_of", "partitions"),
 		.sql = sql_offset_resets,
 		.complete = listing_complete_offset_reset,
+	},
+	[LISTING_BROKERS] = {
+		LISTING_FIELDS("cluster", "broker", "host", "port", "rack", "controller"),
+		.sql = sql_brokers,
+		.complete = listing_complete_broker,
+	},
+	[LISTING_PARTITIONS] = {
+		LISTING_FIELDS("cluster", "topic", "partition", "leader", "replicas", "isr",
+		               "under_replicated", "log_start_offset", "log_end_offset", "team",
+		               "service"),
+		.sql = sql_partitions,
+		.complete = listing_complete_topic_partition,
+		.needs_owners = 1,
+	},
+	[LISTING_MEMBERS] = {
+		LISTING_FIELDS("cluster", "group", "member_id", "client_id", "host", "assignments",
+		               "service", "team"),
+		.sql = sql_members,
+		.complete = listing_complete_member,
+		.needs_owners = 1,
 	},
 };
 

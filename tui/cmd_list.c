@@ -1,4 +1,5 @@
-/* cmd_list: kfleet clusters | topics | groups | lag | acls | quotas | services | teams.
+/* cmd_list: kfleet clusters | brokers | topics | partitions | groups | members | lag | acls |
+ * quotas | services | teams.
  * One function serves them all; what differs is a row of the table below. kfleet lag
  * adds a status filter, a verdict for scripts (--fail-on) and a refresh (--watch). */
 #include "config.h"
@@ -42,6 +43,10 @@ static const struct list_view list_views[LISTING_KIND_COUNT] = {
 		NUMBER("brokers", "BROKERS", .drop = 3), NUMBER("topics", "TOPICS"),
 		NUMBER("partitions", "PARTITIONS", .drop = 2), NUMBER("groups", "GROUPS"),
 		TEXT("last_collected", "LAST COLLECTED", .drop = 1), NAME("error", "ERROR")) },
+	[LISTING_BROKERS] = { LISTING_BROKERS, COLUMNS(
+		TEXT("cluster", "CLUSTER"), NUMBER("broker", "BROKER"), NAME("host", "HOST"),
+		NUMBER("port", "PORT", .drop = 2), TEXT("rack", "RACK", .drop = 1),
+		TEXT("controller", "CONTROLLER")) },
 	[LISTING_TOPICS] = { LISTING_TOPICS, COLUMNS(
 		TEXT("cluster", "CLUSTER"), NAME("topic", "TOPIC"),
 		NUMBER("partitions", "PARTITIONS"),
@@ -49,12 +54,25 @@ static const struct list_view list_views[LISTING_KIND_COUNT] = {
 		NUMBER("under_replicated", "UNDER-REPLICATED"),
 		NAME("team", "TEAM", .drop = 1), NAME("service", "SERVICE", .drop = 3),
 		NAME("tags", "TAGS", .drop = 4)) },
+	[LISTING_PARTITIONS] = { LISTING_PARTITIONS, COLUMNS(
+		TEXT("cluster", "CLUSTER"), NAME("topic", "TOPIC"),
+		NUMBER("partition", "PARTITION"), NUMBER("leader", "LEADER", .null_text = "none"),
+		NAME("replicas", "REPLICAS"), NAME("isr", "ISR"),
+		TEXT("under_replicated", "UNDER-REPLICATED", .drop = 1),
+		NUMBER("log_start_offset", "LOG START", .drop = 3),
+		NUMBER("log_end_offset", "LOG END", .drop = 2),
+		NAME("team", "TEAM", .drop = 4), NAME("service", "SERVICE", .drop = 5)) },
 	[LISTING_GROUPS] = { LISTING_GROUPS, COLUMNS(
 		TEXT("cluster", "CLUSTER"), NAME("group", "GROUP"),
 		TEXT("state", "STATE", .drop = 2), NUMBER("members", "MEMBERS", .drop = 3),
 		NUMBER("lag", "LAG"), NUMBER("max_time_lag_seconds", "TIME LAG (s)"),
 		TEXT("status", "STATUS"), NAME("service", "SERVICE", .drop = 1),
 		NAME("team", "TEAM", .drop = 4)) },
+	[LISTING_MEMBERS] = { LISTING_MEMBERS, COLUMNS(
+		TEXT("cluster", "CLUSTER"), NAME("group", "GROUP"), NAME("member_id", "MEMBER ID"),
+		NAME("client_id", "CLIENT ID", .drop = 2), TEXT("host", "HOST", .drop = 3),
+		NAME("assignments", "ASSIGNMENTS"), NAME("service", "SERVICE", .drop = 4),
+		NAME("team", "TEAM", .drop = 5)) },
 	[LISTING_LAG] = { LISTING_LAG, COLUMNS(
 		TEXT("cluster", "CLUSTER"), NAME("group", "GROUP"),
 		TEXT("status", "STATUS"), NUMBER("lag", "LAG"),

@@ -1,5 +1,6 @@
-/* cmd_list: the listing subcommands (kfleet clusters, topics, groups, lag, acls, quotas,
- * services, teams); COMMAND->kind is the enum listing_kind to show. */
+/* cmd_list: the listing subcommands (kfleet clusters, brokers, topics, partitions, groups,
+ * members, lag, acls, quotas, services, teams); COMMAND->kind is the enum listing_kind to
+ * show. */
 #ifndef KFLEET_CMD_LIST_H
 #define KFLEET_CMD_LIST_H
 

@@ -1,5 +1,5 @@
-/* listing: what `kfleet clusters | topics | groups | lag | acls | quotas | services | teams`
- * and `kfleet offsets history` show, read from the catalog with ownership resolved (a group
+/* listing: what `kfleet clusters | brokers | topics | partitions | groups | members | lag |
+ * acls | quotas | services | teams` and `kfleet offsets history` show, read from the catalog with ownership resolved (a group
  * matched by a service's glob shows that service and its team).
  *
  * A listing is a jansson array of flat objects whose fields are those of DESIGN.md, in
@@ -26,6 +26,9 @@ enum listing_kind {
 	LISTING_SERVICES,
 	LISTING_TEAMS,
 	LISTING_OFFSET_RESETS,  /* the reset audit log (kfleet/audit.h), newest first */
+	LISTING_BROKERS,        /* by cluster and broker id */
+	LISTING_PARTITIONS,     /* by cluster, topic and partition; owners are the topic's */
+	LISTING_MEMBERS,        /* consumer-group members by cluster, group and member id */
 	LISTING_KIND_COUNT
 };
 

@@ -37,7 +37,7 @@ check_listing() {
 	fi
 }
 
-for listing in clusters topics groups lag acls quotas services teams; do
+for listing in clusters brokers topics partitions groups members lag acls quotas services teams; do
 	for format in table json csv; do
 		check_listing "$listing.$format" "$listing" --format "$format"
 	done
@@ -53,6 +53,10 @@ check_listing "lag-partition-cluster-group.csv" lag --by partition --cluster pro
 	--group payment-service --format csv
 check_listing "topics-team-payments.csv" topics --team payments --format csv
 check_listing "acls-service.csv" acls --service payment-service --format csv
+check_listing "partitions-cluster-topic.table" partitions --cluster prod-eu --topic orders
+check_listing "brokers-cluster.json" brokers --cluster prod-us --format json
+check_listing "members-group.csv" members --group payment-service --format csv
+check_listing "members-team-payments.json" members --team payments --cluster prod-eu --format json
 
 # A table fits the width it is given: no line longer than 70 cells.
 narrow=$(COLUMNS=70 "$kfleet" lag --by partition)
@@ -61,6 +65,14 @@ if awk '{ if (length($0) > 70) bad = 1 } END { exit bad }' <<<"$narrow" &&
 	tap_ok "a table fits COLUMNS=70"
 else
 	tap_not_ok "a table fits COLUMNS=70" "$narrow"
+fi
+# A narrow group detail keeps the member ids and their assignments.
+narrow=$(COLUMNS=50 "$kfleet" members)
+if awk '{ if (length($0) > 50) bad = 1 } END { exit bad }' <<<"$narrow" &&
+	grep -q '^prod-eu  payment-service  m-1 .*  orders\[0,1\]$' <<<"$narrow"; then
+	tap_ok "members fit COLUMNS=50"
+else
+	tap_not_ok "members fit COLUMNS=50" "$narrow"
 fi
 
 tap_run "re-importing the same files changes nothing" 0 ': 0 rows changed$' \
@@ -112,6 +124,17 @@ tap_run "--by on another listing" 2 "^kfleet groups: --by applies to kfleet lag 
 tap_run "--by with a bad value" 2 "^kfleet lag: --by topic: use group or partition" \
 	"$kfleet" lag --by topic
 tap_run "stray argument" 2 "^kfleet teams: unexpected argument 'x'" "$kfleet" teams x
+tap_run "members --bogus" 2 "^kfleet members: unknown option '--bogus': see 'kfleet members --help'$" \
+	"$kfleet" members --bogus
+lines=$("$kfleet" members --bogus 2>&1 | wc -l)
+if [ "$lines" -eq 1 ]; then tap_ok "members --bogus says so in one line"
+else tap_not_ok "members --bogus says so in one line" "$lines lines"; fi
+tap_run "--group on partitions" 2 "^kfleet partitions: --group does not apply here" \
+	"$kfleet" partitions --group payment-service
+tap_run "--topic on members" 2 "^kfleet members: --topic does not apply here" \
+	"$kfleet" members --topic orders
+tap_run "--topic on brokers" 2 "^kfleet brokers: --topic does not apply here" \
+	"$kfleet" brokers --topic orders
 tap_run "catalog without an action" 2 "^kfleet catalog: name an action: import or export" \
 	"$kfleet" catalog
 tap_run "import without files" 2 "^kfleet catalog: import needs at least one YAML file" \

@@ -1,6 +1,7 @@
 /* Unit tests for catalog/owners and catalog/listing: which service owns a group, a
  * principal or a topic (the precedence rules, table-driven), and what the listings
- * compute from a generation: lag, under-replicated partitions, filters, nulls. The
+ * compute from a generation: lag, under-replicated partitions, filters, nulls; the exact
+ * rows of the broker, partition and member listings over two clusters. The
  * ownership rows are written with SQL here so these tests do not depend on the YAML
  * import; tests/cli/test_listings.sh covers the whole path. */
 #include "config.h"
@@ -141,12 +142,18 @@ test_topic_metadata(void **state)
 	owners_free(owners);
 }
 
-/* A generation on cluster eu: topic orders (2 partitions, one under-replicated),
- * groups orders-billing (gamma's on eu, lag 30 + 0), orders-audit (beta, partition 1 only),
- * and payments-x (nobody's, committed on a topic this generation did not see). */
+/* A generation on cluster eu: brokers 1 (the controller) and 2 (no rack); topic orders
+ * (2 partitions, one under-replicated), groups orders-billing (gamma's on eu, lag 30 + 0;
+ * a member assigned orders and a topic this generation did not see, one with nothing
+ * known), orders-audit (beta, partition 1 only), and payments-x (nobody's, committed on a
+ * topic this generation did not see). */
 static void
 write_generation(struct store *store)
 {
+	static const struct snapshot_broker brokers[] = {
+		{ .node_id = 2, .host = "eu-2", .port = 9093, .rack = NULL },
+		{ .node_id = 1, .host = "eu-1", .port = 9092, .rack = "r1" },
+	};
 	static const int32_t r3[] = { 1, 2, 3 }, r2[] = { 1, 2 };
 	static const struct snapshot_partition partitions[] = {
 		{ .partition = 0, .leader_id = 1, .replicas = r3, .replica_count = 3, .isr = r3,
@@ -165,8 +172,18 @@ write_generation(struct store *store)
 	}, stray[] = {
 		{ "gone", 0, 5, NULL },
 	};
+	/* Out of order: the listing sorts them. */
+	static const struct snapshot_assignment billing_assigned[] = {
+		{ "orders", 1 }, { "gone", 0 }, { "orders", 0 },
+	};
+	static const struct snapshot_member billing_members[] = {
+		{ .member_id = "m-b", .client_id = "billing", .host = "/10.0.0.1",
+		  .assignments = billing_assigned, .assignment_count = 3 },
+		{ .member_id = "m-a" },
+	};
 	static const struct snapshot_group groups[] = {
 		{ .name = "orders-billing", .state = "Stable", .coordinator_id = 1,
+		  .members = billing_members, .member_count = 2,
 		  .offsets = billing, .offset_count = 2 },
 		{ .name = "orders-audit", .state = "Empty", .coordinator_id = 1,
 		  .offsets = audit, .offset_count = 1 },
@@ -175,7 +192,52 @@ write_generation(struct store *store)
 	};
 	const struct snapshot snapshot = {
 		.cluster = "eu", .controller_id = 1, .collected_at_ms = 1795514400000LL,
+		.brokers = brokers, .broker_count = 2,
 		.topics = topics, .topic_count = 1, .groups = groups, .group_count = 3,
+	};
+	char *err = NULL;
+
+	if (snapshot_write(store, &snapshot, NULL, &err) < 0)
+		fail_msg("%s", err);
+}
+
+/* A generation on cluster us, whose controller is unknown: broker 3; topic orders with
+ * a leaderless partition whose ISR is empty and offsets unknown, topic payments (owned by
+ * t1 on every cluster, produced by beta); group orders-billing (alpha's here) with one
+ * member. */
+static void
+write_second_cluster(struct store *store)
+{
+	static const struct snapshot_broker brokers[] = {
+		{ .node_id = 3, .host = "us-3", .port = 9092, .rack = "r2" },
+	};
+	static const int32_t r1[] = { 3 };
+	static const struct snapshot_partition orders[] = {
+		{ .partition = 0, .leader_id = -1, .replicas = r1, .replica_count = 1, .isr = NULL,
+		  .isr_count = 0, .low_watermark = -1, .high_watermark = -1 },
+	}, payments[] = {
+		{ .partition = 0, .leader_id = 3, .replicas = r1, .replica_count = 1, .isr = r1,
+		  .isr_count = 1, .low_watermark = 2, .high_watermark = 7 },
+	};
+	static const struct snapshot_topic topics[] = {
+		{ .name = "orders", .replication_factor = 1, .partitions = orders,
+		  .partition_count = 1 },
+		{ .name = "payments", .replication_factor = 1, .partitions = payments,
+		  .partition_count = 1 },
+	};
+	static const struct snapshot_assignment assigned[] = { { "orders", 0 } };
+	static const struct snapshot_member members[] = {
+		{ .member_id = "m-c", .client_id = "billing-us", .host = "/10.1.0.1",
+		  .assignments = assigned, .assignment_count = 1 },
+	};
+	static const struct snapshot_group groups[] = {
+		{ .name = "orders-billing", .state = "Stable", .coordinator_id = 3,
+		  .members = members, .member_count = 1 },
+	};
+	const struct snapshot snapshot = {
+		.cluster = "us", .controller_id = -1, .collected_at_ms = 1795514400000LL,
+		.brokers = brokers, .broker_count = 1,
+		.topics = topics, .topic_count = 2, .groups = groups, .group_count = 1,
 	};
 	char *err = NULL;
 
@@ -312,6 +374,117 @@ test_topic_listing(void **state)
 	json_decref(rows);
 }
 
+/* The exact rows of a listing, as JSON with ' for " (the fields in any order). */
+static const struct rows_case {
+	enum listing_kind kind;
+	struct listing_filter filter;
+	const char *rows;
+} rows_cases[] = {
+	/* Brokers: controller null where the cluster's is unknown; a filter on a field
+	 * brokers do not have keeps nothing. */
+	{ LISTING_BROKERS, { 0 },
+	  "[{'cluster': 'eu', 'broker': 1, 'host': 'eu-1', 'port': 9092, 'rack': 'r1',"
+	  "  'controller': true},"
+	  " {'cluster': 'eu', 'broker': 2, 'host': 'eu-2', 'port': 9093, 'rack': null,"
+	  "  'controller': false},"
+	  " {'cluster': 'us', 'broker': 3, 'host': 'us-3', 'port': 9092, 'rack': 'r2',"
+	  "  'controller': null}]" },
+	{ LISTING_BROKERS, { .cluster = "us" },
+	  "[{'cluster': 'us', 'broker': 3, 'host': 'us-3', 'port': 9092, 'rack': 'r2',"
+	  "  'controller': null}]" },
+	{ LISTING_BROKERS, { .topic = "orders" }, "[]" },
+	/* Partitions: by cluster, topic, partition; the topic's owner (orders: its producer
+	 * alpha's team; payments: its metadata's team t1, its producer beta). */
+	{ LISTING_PARTITIONS, { 0 },
+	  "[{'cluster': 'eu', 'topic': 'orders', 'partition': 0, 'leader': 1,"
+	  "  'replicas': [1, 2, 3], 'isr': [1, 2, 3], 'under_replicated': false,"
+	  "  'log_start_offset': 0, 'log_end_offset': 100, 'team': 't1', 'service': 'alpha'},"
+	  " {'cluster': 'eu', 'topic': 'orders', 'partition': 1, 'leader': 2,"
+	  "  'replicas': [1, 2, 3], 'isr': [1, 2], 'under_replicated': true,"
+	  "  'log_start_offset': 0, 'log_end_offset': 50, 'team': 't1', 'service': 'alpha'},"
+	  " {'cluster': 'us', 'topic': 'orders', 'partition': 0, 'leader': null,"
+	  "  'replicas': [3], 'isr': [], 'under_replicated': true,"
+	  "  'log_start_offset': null, 'log_end_offset': null, 'team': 't1', 'service': 'alpha'},"
+	  " {'cluster': 'us', 'topic': 'payments', 'partition': 0, 'leader': 3,"
+	  "  'replicas': [3], 'isr': [3], 'under_replicated': false,"
+	  "  'log_start_offset': 2, 'log_end_offset': 7, 'team': 't1', 'service': 'beta'}]" },
+	{ LISTING_PARTITIONS, { .cluster = "us", .topic = "orders" },
+	  "[{'cluster': 'us', 'topic': 'orders', 'partition': 0, 'leader': null,"
+	  "  'replicas': [3], 'isr': [], 'under_replicated': true,"
+	  "  'log_start_offset': null, 'log_end_offset': null, 'team': 't1', 'service': 'alpha'}]" },
+	{ LISTING_PARTITIONS, { .service = "beta" },
+	  "[{'cluster': 'us', 'topic': 'payments', 'partition': 0, 'leader': 3,"
+	  "  'replicas': [3], 'isr': [3], 'under_replicated': false,"
+	  "  'log_start_offset': 2, 'log_end_offset': 7, 'team': 't1', 'service': 'beta'}]" },
+	{ LISTING_PARTITIONS, { .topic = "gone" }, "[]" },
+	{ LISTING_PARTITIONS, { .group = "orders-billing" }, "[]" },
+	/* Members: by cluster, group, member id; assignments by topic, partitions sorted;
+	 * the group's owner on each cluster (gamma on eu, alpha elsewhere). */
+	{ LISTING_MEMBERS, { 0 },
+	  "[{'cluster': 'eu', 'group': 'orders-billing', 'member_id': 'm-a', 'client_id': null,"
+	  "  'host': null, 'assignments': [], 'service': 'gamma', 'team': null},"
+	  " {'cluster': 'eu', 'group': 'orders-billing', 'member_id': 'm-b',"
+	  "  'client_id': 'billing', 'host': '/10.0.0.1',"
+	  "  'assignments': ['gone[0]', 'orders[0,1]'], 'service': 'gamma', 'team': null},"
+	  " {'cluster': 'us', 'group': 'orders-billing', 'member_id': 'm-c',"
+	  "  'client_id': 'billing-us', 'host': '/10.1.0.1', 'assignments': ['orders[0]'],"
+	  "  'service': 'alpha', 'team': 't1'}]" },
+	{ LISTING_MEMBERS, { .cluster = "us", .group = "orders-billing" },
+	  "[{'cluster': 'us', 'group': 'orders-billing', 'member_id': 'm-c',"
+	  "  'client_id': 'billing-us', 'host': '/10.1.0.1', 'assignments': ['orders[0]'],"
+	  "  'service': 'alpha', 'team': 't1'}]" },
+	{ LISTING_MEMBERS, { .team = "t1" },
+	  "[{'cluster': 'us', 'group': 'orders-billing', 'member_id': 'm-c',"
+	  "  'client_id': 'billing-us', 'host': '/10.1.0.1', 'assignments': ['orders[0]'],"
+	  "  'service': 'alpha', 'team': 't1'}]" },
+	{ LISTING_MEMBERS, { .group = "orders-audit" }, "[]" },   /* a group with no member */
+	{ LISTING_MEMBERS, { .topic = "orders" }, "[]" },
+};
+
+/* TEXT with every ' made ", parsed (caller json_decref's). */
+static json_t *
+rows_json(const char *text)
+{
+	char *quoted = strdup(text);
+	json_error_t error;
+	json_t *json;
+
+	assert_non_null(quoted);
+	for (char *p = quoted; *p != '\0'; p++)
+		if (*p == '\'')
+			*p = '"';
+	json = json_loads(quoted, 0, &error);
+	if (json == NULL)
+		fail_msg("%s: %s at column %d", quoted, error.text, error.column);
+	free(quoted);
+	return json;
+}
+
+static void
+test_broker_partition_member_rows(void **state)
+{
+	struct catalog_test_fixture *f = *state;
+	char *err = NULL;
+
+	write_generation(f->store);
+	write_second_cluster(f->store);
+	for (size_t i = 0; i < sizeof rows_cases / sizeof rows_cases[0]; i++) {
+		const struct rows_case *c = &rows_cases[i];
+		json_t *rows = listing_query(f->store, c->kind, &c->filter, &err);
+		json_t *expected = rows_json(c->rows);
+
+		if (rows == NULL)
+			fail_msg("case %zu: %s", i, err);
+		if (!json_equal(rows, expected)) {
+			char *got = json_dumps(rows, JSON_COMPACT);
+
+			fail_msg("case %zu: got %s", i, got);
+		}
+		json_decref(expected);
+		json_decref(rows);
+	}
+}
+
 static void
 test_fields_in_order(void **state)
 {
@@ -359,6 +532,7 @@ main(void)
 		LISTING_ON_BOTH(test_lag_listings, "lag listings"),
 		LISTING_ON_BOTH(test_status_filter, "status filter"),
 		LISTING_ON_BOTH(test_topic_listing, "topic listing"),
+		LISTING_ON_BOTH(test_broker_partition_member_rows, "broker, partition, member rows"),
 		LISTING_ON_BOTH(test_fields_in_order, "fields in order"),
 	};
 
