@@ -43,6 +43,9 @@ table_init(struct table *table, const struct output_column *columns, size_t colu
 		.filter = table_strdup(""), .sort_column = -1,
 	};
 	table->natural = table_alloc(column_count, sizeof *table->natural);
+	/* Before the first refresh the headings alone set the widths, so they show whole. */
+	for (size_t c = 0; c < column_count; c++)
+		table->natural[c] = output_cells(columns[c].heading);
 	table->rows = json_array();
 }
 
@@ -265,7 +268,8 @@ table_sort(struct table *table, int column, bool descending)
 		column = -1;
 	table->sort_column = column;
 	table->sort_descending = descending;
-	qsort_r(table->order, table->row_count, sizeof *table->order, table_compare, table);
+	if (table->row_count > 0)   /* before the first refresh ORDER is NULL */
+		qsort_r(table->order, table->row_count, sizeof *table->order, table_compare, table);
 	table_apply_filter(table, table->order, table->row_count);
 	table_restore_cursor(table, key);
 }

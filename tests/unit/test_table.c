@@ -723,6 +723,52 @@ test_lines(void **state)
 	table_free(&table);
 }
 
+/* A table with no rows, before its first refresh and after an empty one: nothing
+ * selected, every move a no-op, and its headings laid out as they are. */
+static void
+test_empty(void **state)
+{
+	static const struct {
+		size_t width;
+		const char *lines;
+	} cases[] = {
+		{ 0, "CLUSTER  GROUP  LAG  STATE  TOPICS\n" },
+		{ 30, "CLUSTER  GROUP  LAG  STATE\n" },
+		{ 20, "CLUSTER  GROUP  LAG\n" },
+	};
+	struct table table;
+
+	(void)state;
+	table_init(&table, group_columns, COUNT(group_columns), group_keys, COUNT(group_keys));
+	for (int refreshed = 0; refreshed < 2; refreshed++) {
+		if (refreshed)
+			table_set_rows(&table, json_array());
+		assert_int_equal(table.visible_count, 0);
+		assert_null(table_selected(&table));
+		for (size_t i = 0; i < COUNT(cases); i++) {
+			char *lines = table_lines(&table, cases[i].width);
+
+			if (strcmp(lines, cases[i].lines) != 0)
+				fail_msg("%s, width %zu: \"%s\", expected \"%s\"",
+				         refreshed ? "refreshed" : "new", cases[i].width, lines,
+				         cases[i].lines);
+			free(lines);
+		}
+		table_move(&table, 1);
+		table_end(&table);
+		table_scroll(&table, 5);
+		assert_int_equal(table.cursor, 0);
+		assert_int_equal(table.top, 0);
+		table_set_filter(&table, "x");
+		table_sort(&table, COLUMN_LAG, true);
+		assert_int_equal(table.visible_count, 0);
+		assert_null(table_selected(&table));
+		table_set_filter(&table, "");
+		table_sort(&table, -1, false);
+	}
+	table_free(&table);
+}
+
 int
 main(void)
 {
@@ -736,6 +782,7 @@ main(void)
 		cmocka_unit_test(test_move),
 		cmocka_unit_test(test_scroll),
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_empty),
 	};
 
 	return cmocka_run_group_tests_name("table", tests, NULL, NULL);
