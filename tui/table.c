@@ -277,13 +277,19 @@ table_sort(struct table *table, int column, bool descending)
 void
 table_move(struct table *table, long delta)
 {
-	long cursor = (long)table->cursor + delta;
+	size_t last = table->visible_count ? table->visible_count - 1 : 0;
+	size_t cursor = table->cursor < last ? table->cursor : last;
 
-	if (table->visible_count == 0 || cursor < 0)
-		cursor = 0;
-	else if ((size_t)cursor >= table->visible_count)
-		cursor = (long)table->visible_count - 1;
-	table->cursor = (size_t)cursor;
+	/* In size_t, so that no DELTA (LONG_MAX to jump to the end) overflows. */
+	if (delta < 0) {
+		size_t up = (size_t)-(delta + 1) + 1;
+
+		table->cursor = up > cursor ? 0 : cursor - up;
+	} else {
+		size_t down = (size_t)delta;
+
+		table->cursor = down > last - cursor ? last : cursor + down;
+	}
 }
 
 void

@@ -5,6 +5,7 @@
  * after each. */
 #include "config.h"
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -526,6 +527,12 @@ test_move(void **state)
 		{ STEP_END, .selected = "stage/billing", .cursor = 4 },
 		{ STEP_END, .selected = "stage/billing", .cursor = 4 },
 		{ STEP_HOME, .selected = "prod/orders", .cursor = 0 },
+		{ STEP_MOVE, .number = 1, .selected = "prod/Orders-dlq", .cursor = 1 },
+		{ STEP_MOVE, .number = LONG_MAX, .selected = "stage/billing", .cursor = 4 },
+		{ STEP_MOVE, .number = LONG_MIN, .selected = "prod/orders", .cursor = 0 },
+		{ STEP_MOVE, .number = LONG_MAX, .selected = "stage/billing", .cursor = 4 },
+		{ STEP_MOVE, .number = -3, .selected = "prod/Orders-dlq", .cursor = 1 },
+		{ STEP_MOVE, .number = LONG_MIN, .selected = "prod/orders", .cursor = 0 },
 		/* Within the filtered rows. */
 		{ STEP_FILTER, "ord", .visible = "prod/orders prod/Orders-dlq stage/orders",
 		  .selected = "prod/orders", .cursor = 0 },
@@ -536,6 +543,7 @@ test_move(void **state)
 		{ STEP_FILTER, "zzz", .visible = "", .selected = NULL, .cursor = 0 },
 		{ STEP_MOVE, .number = 1, .selected = NULL, .cursor = 0 },
 		{ STEP_MOVE, .number = -1, .selected = NULL, .cursor = 0 },
+		{ STEP_MOVE, .number = LONG_MAX, .selected = NULL, .cursor = 0 },
 		{ STEP_END, .selected = NULL, .cursor = 0 },
 		{ STEP_HOME, .selected = NULL, .cursor = 0 },
 	};
