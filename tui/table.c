@@ -144,7 +144,12 @@ table_compare(const void *a, const void *b, void *context)
 			const json_t *y = json_object_get(json_array_get(table->rows, right), column->field);
 			bool x_number = json_is_number(x), y_number = json_is_number(y);
 
-			if (x_number && y_number) {
+			if (json_is_integer(x) && json_is_integer(y)) {
+				/* Not as doubles: offsets past 2^53 would tie. */
+				json_int_t ix = json_integer_value(x), iy = json_integer_value(y);
+
+				result = ix < iy ? -1 : ix > iy;
+			} else if (x_number && y_number) {
 				double dx = json_number_value(x), dy = json_number_value(y);
 
 				result = dx < dy ? -1 : dx > dy;

@@ -377,6 +377,9 @@ test_sort(void **state)
 		  "c/d c/a c/b c/c" },
 		{ "nulls among themselves as listed", LAGS("null", "1", "null", "0"), COLUMN_LAG, true,
 		  "c/b c/d c/a c/c" },
+		{ "integers beyond a double's precision",
+		  LAGS("9007199254740993", "9007199254740992", "9223372036854775807",
+		       "9223372036854775806"), COLUMN_LAG, false, "c/b c/a c/d c/c" },
 		{ "text by bytes, not by locale",
 		  "[{\"cluster\": \"c\", \"group\": \"\\u00e9t\\u00e9\"},"
 		  " {\"cluster\": \"c\", \"group\": \"zulu\"},"
