@@ -1,13 +1,16 @@
 /* bench_snapshot: how long the agent's write of one generation takes for a large cluster.
- *   bench/bench_snapshot [-g GENERATIONS] [-t TOPICS] [-p PARTITIONS] [-G GROUPS] [CATALOG]
+ *   bench/bench_snapshot [-g GENERATIONS] [-t TOPICS] [-p PARTITIONS] [-G GROUPS] [-o]
+ *                        [CATALOG]
  * Builds a snapshot of TOPICS (default 5,000) x PARTITIONS (default 10) with 10 configs
  * each, and GROUPS (default 2,000) groups of 5 members consuming 3 topics each (30
  * committed offsets per group with 10 partitions), writes it GENERATIONS times (default 5;
  * the watermarks and offsets move each time) into CATALOG (default: a new file in a
  * temporary directory, removed afterwards; a CATALOG given is kept, and an existing one
  * gets the generations after its own), and prints the wall time of each generation, the
- * median and the maximum, and the size of the catalog. The terminal UI's benchmark wants
- * -t 10000 -p 10 -G 5000 CATALOG: 100,000 partitions and 5,000 groups. */
+ * median and the maximum, and the size of the catalog. -o first imports ownership (not
+ * timed; it replaces any the catalog had): 50 teams and one service per group, named
+ * after it and claiming it, so that the lists show owners. The terminal UI's benchmark
+ * wants -t 10000 -p 10 -G 5000 -o CATALOG: 100,000 partitions, 5,000 owned groups. */
 #include "config.h"
 
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kfleet/ownership.h"
 #include "kfleet/snapshot.h"
 #include "kfleet/store.h"
 
@@ -36,6 +40,7 @@
 #define BENCH_MAX_PARTITIONS 10000
 #define BENCH_MAX_GROUPS 1000000
 #define BENCH_MAX_PARTITIONS_TOTAL 10000000   /* topics x partitions */
+#define BENCH_TEAMS 50
 
 static const char *const config_names[BENCH_CONFIGS] = {
 	"retention.ms", "retention.bytes", "cleanup.policy", "segment.bytes", "segment.ms",
@@ -308,11 +313,63 @@ bench_run(struct store *store, struct bench *b, int generations, double *seconds
 	return 0;
 }
 
+/* Import ownership for B's groups into STORE: BENCH_TEAMS teams, and per group a service
+ * of its name claiming it on every cluster, owned by team G mod BENCH_TEAMS. The YAML goes
+ * through a temporary file, as kfleet catalog import reads it. */
+static int
+bench_import_ownership(struct store *store, const struct bench *b)
+{
+	char file[] = "/tmp/kfleet-bench-ownership-XXXXXX";
+	const char *const files[] = { file };
+	struct ownership_summary summary;
+	char *err = NULL;
+	int fd = mkstemp(file);
+	FILE *out;
+	double start;
+	int rc;
+
+	if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
+		perror("bench_snapshot: ownership file");
+		if (fd >= 0) {
+			close(fd);
+			unlink(file);
+		}
+		return -1;
+	}
+	for (int t = 0; t < BENCH_TEAMS; t++)
+		fprintf(out, "apiVersion: backstage.io/v1alpha1\nkind: Group\n"
+		        "metadata: {name: team-%02d}\n"
+		        "spec: {type: team, profile: {email: team-%02d@example.com}, children: []}\n"
+		        "---\n", t, t);
+	for (int g = 0; g < b->group_count; g++)
+		fprintf(out, "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+		        "metadata:\n  name: %s\n"
+		        "  annotations: {kfleet.io/consumer-groups: %s}\n"
+		        "spec: {type: service, owner: group:team-%02d, lifecycle: production}\n"
+		        "---\n", b->groups[g].name, b->groups[g].name, g % BENCH_TEAMS);
+	if (fclose(out) != 0) {
+		perror("bench_snapshot: ownership file");
+		unlink(file);
+		return -1;
+	}
+	start = now_seconds();
+	rc = ownership_import(store, files, 1, &summary, &err);
+	unlink(file);
+	if (rc != 0) {
+		fprintf(stderr, "bench_snapshot: ownership: %s\n", err);
+		free(err);
+		return -1;
+	}
+	printf("ownership: %zu teams, %zu services (one per group), imported in %.3f s\n",
+	       summary.teams, summary.services, now_seconds() - start);
+	return 0;
+}
+
 static void
 usage(FILE *out)
 {
 	fprintf(out, "usage: bench_snapshot [-g GENERATIONS] [-t TOPICS] [-p PARTITIONS] "
-	        "[-G GROUPS] [CATALOG]\n");
+	        "[-G GROUPS] [-o] [CATALOG]\n");
 }
 
 /* OPTARG of option OPT as a number from MIN to MAX into *VALUE; 0, or -1 with a message. */
@@ -340,6 +397,7 @@ main(int argc, char **argv)
 	double seconds[BENCH_MAX_GENERATIONS];
 	int generations = 5;
 	int topics = BENCH_TOPICS, partitions = BENCH_PARTITIONS, groups = BENCH_GROUPS;
+	int with_ownership = 0;
 	int own_catalog = 0;
 	struct bench b;
 	struct store *store;
@@ -347,7 +405,7 @@ main(int argc, char **argv)
 	int opt, rc;
 	long long bytes;
 
-	while ((opt = getopt(argc, argv, "g:t:p:G:h")) != -1) {
+	while ((opt = getopt(argc, argv, "g:t:p:G:oh")) != -1) {
 		switch (opt) {
 		case 'g':
 			if (parse_count(opt, optarg, 1, BENCH_MAX_GENERATIONS, &generations) != 0)
@@ -364,6 +422,9 @@ main(int argc, char **argv)
 		case 'G':
 			if (parse_count(opt, optarg, 0, BENCH_MAX_GROUPS, &groups) != 0)
 				return 2;
+			break;
+		case 'o':
+			with_ownership = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -407,7 +468,9 @@ main(int argc, char **argv)
 		free(path);
 		return 1;
 	}
-	rc = bench_run(store, &b, generations, seconds);
+	rc = with_ownership ? bench_import_ownership(store, &b) : 0;
+	if (rc == 0)
+		rc = bench_run(store, &b, generations, seconds);
 	bytes = catalog_bytes(path);
 	store_close(store);
 	bench_free(&b);
