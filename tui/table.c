@@ -43,6 +43,9 @@ table_init(struct table *table, const struct output_column *columns, size_t colu
 		.filter = table_strdup(""), .sort_column = -1,
 	};
 	table->natural = table_alloc(column_count, sizeof *table->natural);
+	/* Before the first refresh the headings alone set the widths, so they show whole. */
+	for (size_t c = 0; c < column_count; c++)
+		table->natural[c] = output_cells(columns[c].heading);
 	table->rows = json_array();
 }
 
@@ -141,7 +144,12 @@ table_compare(const void *a, const void *b, void *context)
 			const json_t *y = json_object_get(json_array_get(table->rows, right), column->field);
 			bool x_number = json_is_number(x), y_number = json_is_number(y);
 
-			if (x_number && y_number) {
+			if (json_is_integer(x) && json_is_integer(y)) {
+				/* Not as doubles: offsets past 2^53 would tie. */
+				json_int_t ix = json_integer_value(x), iy = json_integer_value(y);
+
+				result = ix < iy ? -1 : ix > iy;
+			} else if (x_number && y_number) {
 				double dx = json_number_value(x), dy = json_number_value(y);
 
 				result = dx < dy ? -1 : dx > dy;
@@ -265,7 +273,8 @@ table_sort(struct table *table, int column, bool descending)
 		column = -1;
 	table->sort_column = column;
 	table->sort_descending = descending;
-	qsort_r(table->order, table->row_count, sizeof *table->order, table_compare, table);
+	if (table->row_count > 0)   /* before the first refresh ORDER is NULL */
+		qsort_r(table->order, table->row_count, sizeof *table->order, table_compare, table);
 	table_apply_filter(table, table->order, table->row_count);
 	table_restore_cursor(table, key);
 }
@@ -273,13 +282,19 @@ table_sort(struct table *table, int column, bool descending)
 void
 table_move(struct table *table, long delta)
 {
-	long cursor = (long)table->cursor + delta;
+	size_t last = table->visible_count ? table->visible_count - 1 : 0;
+	size_t cursor = table->cursor < last ? table->cursor : last;
 
-	if (table->visible_count == 0 || cursor < 0)
-		cursor = 0;
-	else if ((size_t)cursor >= table->visible_count)
-		cursor = (long)table->visible_count - 1;
-	table->cursor = (size_t)cursor;
+	/* In size_t, so that no DELTA (LONG_MAX to jump to the end) overflows. */
+	if (delta < 0) {
+		size_t up = (size_t)-(delta + 1) + 1;
+
+		table->cursor = up > cursor ? 0 : cursor - up;
+	} else {
+		size_t down = (size_t)delta;
+
+		table->cursor = down > last - cursor ? last : cursor + down;
+	}
 }
 
 void
