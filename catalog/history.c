@@ -62,6 +62,21 @@ struct history_entries {
 	size_t count, capacity;
 };
 
+/* A walk along a cluster's frames, oldest first: the key frame delta frames refer to,
+ * the frame decoded last (or, in the writer, being written), and the (de)compression
+ * scratch. WANTED narrows decoding to a few series: every frame holds every series of
+ * the cluster, and a reader of one group needs a handful of them. */
+struct history_chain {
+	int64_t key_id;                 /* 0: none */
+	int64_t key_at_ms;
+	struct history_entries key;
+	struct history_entries frame;
+	const int64_t *wanted;          /* catalog ids, sorted; NULL: every series */
+	size_t wanted_count;
+	unsigned char *raw;
+	size_t raw_capacity;
+};
+
 struct history {
 	char *cluster;
 	struct history_policy policy;
@@ -75,12 +90,9 @@ struct history {
 	bool failed;                    /* out of memory somewhere in this cycle */
 	int64_t cycle_at_ms;
 	int64_t last_frame_at_ms;       /* -1: no frame yet */
-	/* the key frame delta frames refer to */
-	int64_t key_id;                 /* 0: none */
-	int64_t key_at_ms;
-	struct history_entries key;
-	/* the frame being written, adopted by history_end_write */
-	struct history_entries frame;
+	/* the key frame delta frames refer to and the frame being written, adopted by
+	 * history_end_write */
+	struct history_chain chain;
 	bool frame_is_key;
 	int64_t frame_id;
 	/* the evaluation of the snapshot taken */
@@ -89,9 +101,9 @@ struct history {
 	struct history_offset_eval *offset_evals;
 	size_t *offset_series;          /* per snapshot offset: its series, or HISTORY_NONE */
 	size_t offset_capacity;
-	/* encoding scratch */
-	unsigned char *raw, *packed;
-	size_t raw_capacity, packed_capacity;
+	/* encoding scratch, beside chain.raw */
+	unsigned char *packed;
+	size_t packed_capacity;
 };
 
 /* ---------------------------------------------------------------- memory */
@@ -668,15 +680,15 @@ history_encode(struct history *h, const struct history_entries *entries,
 	uLongf packed_size;
 	int64_t previous = 0;
 
-	if (!history_reserve((void **)&h->raw, &h->raw_capacity, need, 1))
+	if (!history_reserve((void **)&h->chain.raw, &h->chain.raw_capacity, need, 1))
 		return false;
 	for (size_t i = 0; i < entries->count; i++) {
 		const struct history_entry *e = &entries->items[i];
 		int64_t reference = reference_frame != NULL ?
 		                    history_key_value(reference_frame, &at, e->db_id) : 0;
 
-		used += history_put_varint(h->raw + used, (uint64_t)(e->db_id - previous));
-		used += history_put_varint(h->raw + used,
+		used += history_put_varint(h->chain.raw + used, (uint64_t)(e->db_id - previous));
+		used += history_put_varint(h->chain.raw + used,
 		                           history_zigzag((int64_t)((uint64_t)e->value -
 		                                                    (uint64_t)reference)));
 		previous = e->db_id;
@@ -685,32 +697,34 @@ history_encode(struct history *h, const struct history_entries *entries,
 	if (!history_reserve((void **)&h->packed, &h->packed_capacity, packed_size + 1, 1))
 		return false;
 	h->packed[0] = HISTORY_FRAME_FORMAT;
-	if (compress2(h->packed + 1, &packed_size, h->raw, (uLong)used, Z_DEFAULT_COMPRESSION) != Z_OK)
+	if (compress2(h->packed + 1, &packed_size, h->chain.raw, (uLong)used,
+	              Z_DEFAULT_COMPRESSION) != Z_OK)
 		return false;
 	*size = packed_size + 1;
 	return true;
 }
 
 /* Decode a frame's DATA (SIZE bytes, COUNT entries) against KEY (NULL: a key frame) into
- * OUT. Returns 0, 1 for a frame that does not decode (skipped), -1 out of memory. */
+ * OUT, only the series CHAIN wants. Returns 0, 1 for a frame that does not decode
+ * (skipped), -1 out of memory. */
 static int
-history_decode(struct history *h, const unsigned char *data, size_t size, size_t count,
-               const struct history_entries *key, struct history_entries *out)
+history_decode(struct history_chain *chain, const unsigned char *data, size_t size,
+               size_t count, const struct history_entries *key, struct history_entries *out)
 {
 	uLongf raw_size = (uLongf)(count * 2 * HISTORY_VARINT_MAX + 1);
 	const unsigned char *in, *end;
 	int64_t db_id = 0;
-	size_t at = 0;
+	size_t at = 0, wanted = 0;
 
 	out->count = 0;
 	if (size < 1 || data[0] != HISTORY_FRAME_FORMAT)
 		return 1;
-	if (!history_reserve((void **)&h->raw, &h->raw_capacity, raw_size, 1))
+	if (!history_reserve((void **)&chain->raw, &chain->raw_capacity, raw_size, 1))
 		return -1;
-	if (uncompress(h->raw, &raw_size, data + 1, (uLong)(size - 1)) != Z_OK)
+	if (uncompress(chain->raw, &raw_size, data + 1, (uLong)(size - 1)) != Z_OK)
 		return 1;
-	in = h->raw;
-	end = h->raw + raw_size;
+	in = chain->raw;
+	end = chain->raw + raw_size;
 	while (in < end) {
 		uint64_t gap, delta;
 		int64_t reference;
@@ -718,6 +732,14 @@ history_decode(struct history *h, const unsigned char *data, size_t size, size_t
 		if (!history_get_varint(&in, end, &gap) || !history_get_varint(&in, end, &delta))
 			return 1;
 		db_id += (int64_t)gap;
+		if (chain->wanted != NULL) {
+			while (wanted < chain->wanted_count && chain->wanted[wanted] < db_id)
+				wanted++;
+			if (wanted == chain->wanted_count)
+				break;                  /* ids are sorted: nothing wanted is left */
+			if (chain->wanted[wanted] != db_id)
+				continue;
+		}
 		reference = key != NULL ? history_key_value(key, &at, db_id) : 0;
 		if (!history_entries_push(out, db_id,
 		                          (int64_t)((uint64_t)history_unzigzag(delta) +
@@ -869,7 +891,7 @@ history_make_oldest_whole(struct history *h, struct store *store, int64_t cluste
 			decoded = false;            /* its base is not what was decoded */
 			continue;
 		}
-		result = history_decode(h, sqlite3_column_blob(chain, 3),
+		result = history_decode(&h->chain, sqlite3_column_blob(chain, 3),
 		                        (size_t)sqlite3_column_bytes(chain, 3),
 		                        (size_t)sqlite3_column_int64(chain, 2), whole ? NULL : &values,
 		                        &next);
@@ -932,7 +954,7 @@ history_write_frame(struct history *h, struct store *store, int64_t cluster_id, 
 	bool whole;
 
 	*err = NULL;
-	h->frame.count = 0;
+	h->chain.frame.count = 0;
 	h->frame_id = 0;
 	if (h->last_frame_at_ms >= h->cycle_at_ms)
 		return 0;                           /* not newer than the last frame */
@@ -941,12 +963,13 @@ history_write_frame(struct history *h, struct store *store, int64_t cluster_id, 
 	for (size_t i = 0; i < h->seen_count; i++) {
 		const struct history_series *s = &h->series[h->seen[i]];
 
-		if (!history_entries_push(&h->frame, s->db_id, s->value))
+		if (!history_entries_push(&h->chain.frame, s->db_id, s->value))
 			goto failed;
 	}
-	qsort(h->frame.items, h->frame.count, sizeof *h->frame.items, history_entry_order);
-	h->frame_is_key = h->key_id == 0 ||
-	                  h->cycle_at_ms / HISTORY_KEY_BUCKET_MS != h->key_at_ms / HISTORY_KEY_BUCKET_MS;
+	qsort(h->chain.frame.items, h->chain.frame.count, sizeof *h->chain.frame.items,
+	      history_entry_order);
+	h->frame_is_key = h->chain.key_id == 0 || h->cycle_at_ms / HISTORY_KEY_BUCKET_MS !=
+	                                          h->chain.key_at_ms / HISTORY_KEY_BUCKET_MS;
 	if (h->frame_is_key)
 		tier = HISTORY_TIER_KEY;
 	else if (h->last_frame_at_ms < 0 ||
@@ -956,9 +979,9 @@ history_write_frame(struct history *h, struct store *store, int64_t cluster_id, 
 		tier = HISTORY_TIER_FRAME;
 	/* A key frame rests on the one before, but one a day is whole, so that a frame the
 	 * catalog lost breaks at most a day of history. */
-	whole = h->frame_is_key && (h->key_id == 0 || h->cycle_at_ms / HISTORY_WHOLE_KEY_MS !=
-	                                                   h->key_at_ms / HISTORY_WHOLE_KEY_MS);
-	if (!history_encode(h, &h->frame, whole ? NULL : &h->key, &size))
+	whole = h->frame_is_key && (h->chain.key_id == 0 || h->cycle_at_ms / HISTORY_WHOLE_KEY_MS !=
+	                                                   h->chain.key_at_ms / HISTORY_WHOLE_KEY_MS);
+	if (!history_encode(h, &h->chain.frame, whole ? NULL : &h->chain.key, &size))
 		goto failed;
 	insert = store_statement(store, sql_insert_frame, err);
 	if (insert == NULL)
@@ -969,11 +992,11 @@ history_write_frame(struct history *h, struct store *store, int64_t cluster_id, 
 	if (h->frame_is_key)
 		sqlite3_bind_null(insert, 4);
 	else
-		sqlite3_bind_int64(insert, 4, h->key_id);
-	sqlite3_bind_int64(insert, 5, (sqlite3_int64)h->frame.count);
+		sqlite3_bind_int64(insert, 4, h->chain.key_id);
+	sqlite3_bind_int64(insert, 5, (sqlite3_int64)h->chain.frame.count);
 	sqlite3_bind_blob(insert, 6, h->packed, (int)size, SQLITE_STATIC);
 	if (h->frame_is_key && !whole)
-		sqlite3_bind_int64(insert, 7, h->key_id);
+		sqlite3_bind_int64(insert, 7, h->chain.key_id);
 	else
 		sqlite3_bind_null(insert, 7);
 	if (history_step(h, store, insert, "frame", err) < 0)
@@ -1033,12 +1056,12 @@ history_end_write(struct history *h, bool committed)
 		return;
 	h->last_frame_at_ms = h->cycle_at_ms;
 	if (h->frame_is_key) {
-		struct history_entries swap = h->key;
+		struct history_entries swap = h->chain.key;
 
-		h->key = h->frame;
-		h->frame = swap;
-		h->key_id = h->frame_id;
-		h->key_at_ms = h->cycle_at_ms;
+		h->chain.key = h->chain.frame;
+		h->chain.frame = swap;
+		h->chain.key_id = h->frame_id;
+		h->chain.key_at_ms = h->cycle_at_ms;
 		history_forget_old(h);
 	}
 }
@@ -1110,32 +1133,22 @@ history_load_series(struct history *h, struct store *store, size_t *loaded, char
 	return 0;
 }
 
-/* Replay the decoded frame ENTRIES taken at AT_MS into memory. */
-static void
-history_replay(struct history *h, size_t loaded, const struct history_entries *entries,
-               int64_t at_ms)
-{
-	history_forget_seen(h);
-	h->cycle_at_ms = at_ms;
-	for (size_t i = 0; i < entries->count; i++) {
-		size_t index = history_by_db_id(h, loaded, entries->items[i].db_id);
+/* What a walk along the frames does with each frame it decodes: VALUES (sorted by
+ * catalog id) at AT_MS. Returns 0 to go on, -1 when out of memory. */
+typedef int history_frame_fn(void *context, int64_t at_ms, const struct history_entries *values);
 
-		if (index != HISTORY_NONE)
-			history_see(h, index, entries->items[i].value);
-	}
-	history_apply(h, true);
-	history_forget_seen(h);
-}
-
+/* Walk the frames SELECT returns, oldest first, as columns (id, sampled_at_ms,
+ * key_frame_id, series_count, data, base_frame_id), along CHAIN: decode each against the
+ * key frame it refers to and hand it to ON_FRAME. A frame whose key (or base) frame was
+ * not decoded (thinned away, or lost) is skipped, and so is what rests on it, up to the
+ * next whole key frame. Resets SELECT; returns 0, or -1 with *err set. */
 static int
-history_load_frames(struct history *h, struct store *store, size_t loaded, char **err)
+history_walk(struct store *store, sqlite3_stmt *select, struct history_chain *chain,
+             const char *cluster, history_frame_fn *on_frame, void *context, char **err)
 {
-	sqlite3_stmt *select = store_statement(store, sql_load_frames, err);
+	bool failed = false;
 	int rc;
 
-	if (select == NULL)
-		return -1;
-	sqlite3_bind_text(select, 1, h->cluster, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(select, 0);
 		int64_t at_ms = sqlite3_column_int64(select, 1);
@@ -1143,49 +1156,91 @@ history_load_frames(struct history *h, struct store *store, size_t loaded, char 
 		int64_t count = sqlite3_column_int64(select, 3);
 		const unsigned char *data = sqlite3_column_blob(select, 4);
 		size_t size = (size_t)sqlite3_column_bytes(select, 4);
-		int decoded;
-
 		bool whole = is_key && sqlite3_column_type(select, 5) == SQLITE_NULL;
+		int decoded = 1;
 
-		/* A frame whose key (or base) frame was not read cannot be decoded. */
-		if (!whole && (is_key ? sqlite3_column_int64(select, 5) : sqlite3_column_int64(select, 2))
-		              != h->key_id) {
-			if (is_key)
-				h->key_id = 0;          /* neither can what rests on it */
-			continue;
+		if (whole || (is_key ? sqlite3_column_int64(select, 5) : sqlite3_column_int64(select, 2))
+		             == chain->key_id) {
+			if (count >= 0)
+				decoded = history_decode(chain, data, size, (size_t)count,
+				                         whole ? NULL : &chain->key, &chain->frame);
 		}
-		if (count < 0)
-			continue;
-		decoded = history_decode(h, data, size, (size_t)count, whole ? NULL : &h->key,
-		                         &h->frame);
 		if (decoded < 0) {
-			h->failed = true;
+			failed = true;
 			break;
 		}
 		if (decoded > 0) {
 			if (is_key)
-				h->key_id = 0;
+				chain->key_id = 0;      /* neither can what rests on it be decoded */
 			continue;
 		}
 		if (is_key) {
-			struct history_entries swap = h->key;
+			struct history_entries swap = chain->key;
 
-			h->key = h->frame;
-			h->frame = swap;
-			h->key_id = id;
-			h->key_at_ms = at_ms;
+			chain->key = chain->frame;
+			chain->frame = swap;
+			chain->key_id = id;
+			chain->key_at_ms = at_ms;
 		}
-		history_replay(h, loaded, is_key ? &h->key : &h->frame, at_ms);
-		h->last_frame_at_ms = at_ms;
-		if (h->failed)
+		if (on_frame(context, at_ms, is_key ? &chain->key : &chain->frame) < 0) {
+			failed = true;
 			break;
+		}
 	}
 	sqlite3_reset(select);
-	if (h->failed)
+	if (failed) {
+		*err = strfmt("cluster %s: lag history: out of memory", cluster);
 		return -1;
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_fail(store, err, "reading cluster %s's lag history", h->cluster);
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(store, err, "reading cluster %s's lag history", cluster);
 	return 0;
+}
+
+static void
+history_chain_free(struct history_chain *chain)
+{
+	free(chain->key.items);
+	free(chain->frame.items);
+	free(chain->raw);
+}
+
+struct history_load {
+	struct history *history;
+	size_t loaded;                  /* the series read from the catalog, by db_id */
+};
+
+/* Replay a frame read back into the writer's memory, as if its cycle were taken now. */
+static int
+history_replay(void *context, int64_t at_ms, const struct history_entries *entries)
+{
+	struct history_load *load = context;
+	struct history *h = load->history;
+
+	history_forget_seen(h);
+	h->cycle_at_ms = at_ms;
+	for (size_t i = 0; i < entries->count; i++) {
+		size_t index = history_by_db_id(h, load->loaded, entries->items[i].db_id);
+
+		if (index != HISTORY_NONE)
+			history_see(h, index, entries->items[i].value);
+	}
+	history_apply(h, true);
+	history_forget_seen(h);
+	h->last_frame_at_ms = at_ms;
+	return h->failed ? -1 : 0;
+}
+
+static int
+history_load_frames(struct history *h, struct store *store, size_t loaded, char **err)
+{
+	sqlite3_stmt *select = store_statement(store, sql_load_frames, err);
+	struct history_load load = { .history = h, .loaded = loaded };
+
+	if (select == NULL)
+		return -1;
+	sqlite3_bind_text(select, 1, h->cluster, -1, SQLITE_STATIC);
+	return history_walk(store, select, &h->chain, h->cluster, history_replay, &load, err);
 }
 
 /* ---------------------------------------------------------------- the history */
@@ -1250,12 +1305,10 @@ history_free(struct history *h)
 	free(h->series);
 	free(h->slots);
 	free(h->seen);
-	free(h->key.items);
-	free(h->frame.items);
+	history_chain_free(&h->chain);
 	free(h->evals);
 	free(h->offset_evals);
 	free(h->offset_series);
-	free(h->raw);
 	free(h->packed);
 	free(h->cluster);
 	free(h);
