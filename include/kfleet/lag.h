@@ -141,4 +141,23 @@ const char *lag_format_count(int64_t count, char *buf, size_t size);
  * bytes, at least LAG_DURATION_SIZE for every duration to fit); returns BUF. */
 const char *lag_format_duration(int64_t ms, char *buf, size_t size);
 
+/* ---------------------------------------------------------------- sparkline */
+
+/* A sparkline's levels, and the most bytes one cell takes (a Unicode block in UTF-8):
+ * OUT of WIDTH * LAG_SPARK_CELL_SIZE + 1 bytes holds any sparkline of WIDTH cells. */
+#define LAG_SPARK_LEVELS 8
+#define LAG_SPARK_CELL_SIZE 3
+
+/* VALUES (COUNT lags, oldest first) as a sparkline of at most WIDTH cells, for a group's
+ * lag history on a screen: with more values than WIDTH, cell i shows the largest of the
+ * i-th of WIDTH consecutive, nearly equal runs of values; with fewer, one cell each.
+ * Lag 0 (or below) is the lowest glyph, "▁" (UNICODE) or '_', and nothing else is:
+ * a lag above 0 is one of the 7 levels above it, "▂".."█" or ".:-=+*#",
+ * ceil(7 * lag / the largest of VALUES), so an all-zero history is a flat floor and the
+ * smallest lag still shows above it. Writes into OUT (OUT_SIZE bytes, NUL-terminated;
+ * when too small, the whole cells that fit, oldest first) and returns the cells
+ * written; 0 for COUNT 0 or WIDTH 0 (OUT then ""). */
+size_t lag_sparkline(const int64_t *values, size_t count, size_t width, bool unicode,
+                     char *out, size_t out_size);
+
 #endif
