@@ -1369,3 +1369,237 @@ failed:
 	history_end_write(h, false);
 	return -1;
 }
+
+/* ---------------------------------------------------------------- a group's lag */
+
+/* One series a group's lag reads: which of the group's partitions, and which offset. */
+struct history_group_series {
+	size_t partition;               /* the partition's rank among the group's */
+	bool committed;                 /* the group's committed offset; else the log end */
+};
+
+/* A walk along the frames for history_group_lag. Offsets are never negative, so -1 says
+ * "none". */
+struct history_group_walk {
+	int64_t *ids;                   /* the series read, sorted: the chain's wanted */
+	struct history_group_series *series;    /* in the order of ids */
+	size_t series_count, series_capacity;
+	int64_t *log_end;               /* per partition, in the frame at hand; -1: none */
+	int64_t *committed;             /* the same for the group's committed offsets */
+	size_t partition_count;
+	int64_t since_ms;
+	struct history_point *points;
+	size_t point_count, point_capacity;
+};
+
+/* ?1 cluster name */
+static const char sql_group_cluster[] = "SELECT id FROM clusters WHERE name = ?1";
+/* ?1 cluster id, ?2 group: the group's series and those of the partitions it committed
+ * on, by id, each with its partition's rank by (topic, partition). */
+static const char sql_group_series[] =
+	"SELECT id, group_name IS NOT NULL, dense_rank() OVER (ORDER BY topic, partition) - 1"
+	" FROM lag_series WHERE cluster_id = ?1 AND (group_name = ?2 OR (group_name IS NULL"
+	"  AND (topic, partition) IN (SELECT topic, partition FROM lag_series"
+	"   WHERE cluster_id = ?1 AND group_name = ?2)))"
+	" ORDER BY id";
+/* ?1 cluster id, ?2 since: the newest whole key frame at or before ?2, where a walk that
+ * decodes the frames from ?2 on has to start. */
+static const char sql_group_start[] =
+	"SELECT max(sampled_at_ms) FROM lag_frames WHERE cluster_id = ?1 AND tier = 2"
+	" AND base_frame_id IS NULL AND sampled_at_ms <= ?2";
+/* ?1 cluster id, ?2 start, ?3 since: the key frames from ?2 on (what the frames from ?3
+ * rest on), every frame from ?3 on; the columns history_walk reads. */
+static const char sql_group_frames[] =
+	"SELECT id, sampled_at_ms, key_frame_id, series_count, data, base_frame_id FROM lag_frames"
+	" WHERE cluster_id = ?1 AND sampled_at_ms >= ?2 AND (tier = 2 OR sampled_at_ms >= ?3)"
+	" ORDER BY sampled_at_ms, id";
+
+/* Read which series GROUP's lag needs into WALK (none: an unknown group). */
+static int
+history_group_series_read(struct store *store, const char *cluster, int64_t cluster_id,
+                          const char *group, struct history_group_walk *walk, char **err)
+{
+	sqlite3_stmt *select = store_statement(store, sql_group_series, err);
+	size_t ids_capacity = 0;
+	bool failed = false;
+	int rc;
+
+	if (select == NULL)
+		return -1;
+	sqlite3_bind_int64(select, 1, cluster_id);
+	sqlite3_bind_text(select, 2, group, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
+		size_t n = walk->series_count;
+		size_t partition = (size_t)sqlite3_column_int64(select, 2);
+
+		if (!history_reserve((void **)&walk->ids, &ids_capacity, n + 1, sizeof *walk->ids) ||
+		    !history_reserve((void **)&walk->series, &walk->series_capacity, n + 1,
+		                     sizeof *walk->series)) {
+			failed = true;
+			break;
+		}
+		walk->ids[n] = sqlite3_column_int64(select, 0);
+		walk->series[n] = (struct history_group_series){
+			.partition = partition, .committed = sqlite3_column_int(select, 1) != 0,
+		};
+		walk->series_count++;
+		if (partition >= walk->partition_count)
+			walk->partition_count = partition + 1;
+	}
+	sqlite3_reset(select);
+	if (!failed && rc != SQLITE_DONE)
+		return store_fail(store, err, "reading cluster %s's lag series", cluster);
+	if (!failed && walk->partition_count > 0) {
+		walk->log_end = malloc(walk->partition_count * sizeof *walk->log_end);
+		walk->committed = malloc(walk->partition_count * sizeof *walk->committed);
+		failed = walk->log_end == NULL || walk->committed == NULL;
+	}
+	if (failed) {
+		*err = strfmt("cluster %s: lag history: out of memory", cluster);
+		return -1;
+	}
+	return 0;
+}
+
+/* The group's lag at one frame, from that frame alone (not from the frames before it,
+ * which a walk from another SINCE_MS would not have read). */
+static int
+history_group_frame(void *context, int64_t at_ms, const struct history_entries *values)
+{
+	struct history_group_walk *walk = context;
+	size_t next = 0;
+	int64_t lag = 0;
+	bool known = false;
+
+	if (at_ms < walk->since_ms)
+		return 0;                       /* a key frame read for what rests on it */
+	for (size_t p = 0; p < walk->partition_count; p++)
+		walk->log_end[p] = walk->committed[p] = -1;
+	for (size_t i = 0; i < values->count; i++) {
+		const struct history_entry *e = &values->items[i];
+		const struct history_group_series *s;
+
+		while (next < walk->series_count && walk->ids[next] < e->db_id)
+			next++;
+		if (next == walk->series_count)
+			break;
+		if (walk->ids[next] != e->db_id)
+			continue;
+		s = &walk->series[next];
+		if (s->committed)
+			walk->committed[s->partition] = e->value;
+		else
+			walk->log_end[s->partition] = e->value;
+	}
+	for (size_t p = 0; p < walk->partition_count; p++) {
+		int64_t behind;
+
+		if (walk->committed[p] < 0 || walk->log_end[p] < 0)
+			continue;
+		known = true;
+		behind = walk->log_end[p] > walk->committed[p] ? walk->log_end[p] - walk->committed[p]
+		                                               : 0;
+		lag = behind > INT64_MAX - lag ? INT64_MAX : lag + behind;
+	}
+	if (!known)
+		return 0;
+	if (walk->point_count > 0 && walk->points[walk->point_count - 1].time_ms == at_ms) {
+		/* Two frames of one cycle (a writer restarted in it): the later stands, so that
+		 * times only grow. */
+		walk->points[walk->point_count - 1].lag = lag;
+		return 0;
+	}
+	if (!history_reserve((void **)&walk->points, &walk->point_capacity, walk->point_count + 1,
+	                     sizeof *walk->points))
+		return -1;
+	walk->points[walk->point_count++] = (struct history_point){ .time_ms = at_ms, .lag = lag };
+	return 0;
+}
+
+/* The one integer SELECT (bound by the caller) gives into *VALUE, left as it is when
+ * there is no row or it is NULL. Resets SELECT; returns 0, or -1 with *err set. */
+static int
+history_select_int(struct store *store, sqlite3_stmt *select, const char *cluster,
+                   int64_t *value, char **err)
+{
+	int rc = sqlite3_step(select);
+
+	if (rc == SQLITE_ROW && sqlite3_column_type(select, 0) != SQLITE_NULL)
+		*value = sqlite3_column_int64(select, 0);
+	sqlite3_reset(select);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(store, err, "reading cluster %s's lag history", cluster);
+	return 0;
+}
+
+/* Walk the frames of CLUSTER_ID from SINCE_MS on for WALK's series, from the whole key
+ * frame they rest on. */
+static int
+history_group_walk_frames(struct store *store, const char *cluster, int64_t cluster_id,
+                          struct history_group_walk *walk, char **err)
+{
+	struct history_chain chain = { .wanted = walk->ids, .wanted_count = walk->series_count };
+	sqlite3_stmt *start = store_statement(store, sql_group_start, err);
+	sqlite3_stmt *frames;
+	int64_t start_ms = INT64_MIN;       /* no whole key frame that early: from the oldest */
+	int status;
+
+	if (start == NULL)
+		return -1;
+	sqlite3_bind_int64(start, 1, cluster_id);
+	sqlite3_bind_int64(start, 2, walk->since_ms);
+	if (history_select_int(store, start, cluster, &start_ms, err) < 0)
+		return -1;
+	frames = store_statement(store, sql_group_frames, err);
+	if (frames == NULL)
+		return -1;
+	sqlite3_bind_int64(frames, 1, cluster_id);
+	sqlite3_bind_int64(frames, 2, start_ms);
+	sqlite3_bind_int64(frames, 3, walk->since_ms);
+	status = history_walk(store, frames, &chain, cluster, history_group_frame, walk, err);
+	history_chain_free(&chain);
+	return status;
+}
+
+int
+history_group_lag(struct store *store, const char *cluster, const char *group, int64_t since_ms,
+                  struct history_point **points, size_t *count, char **err)
+{
+	struct history_group_walk walk = { .since_ms = since_ms };
+	sqlite3_stmt *select;
+	int64_t cluster_id = 0;
+	int status = -1;
+
+	*err = NULL;
+	*points = NULL;
+	*count = 0;
+	/* One read transaction: the series and the frames of the same writes. */
+	if (store_exec(store, "BEGIN", err) < 0)
+		return -1;
+	select = store_statement(store, sql_group_cluster, err);
+	if (select == NULL)
+		goto done;
+	sqlite3_bind_text(select, 1, cluster, -1, SQLITE_STATIC);
+	if (history_select_int(store, select, cluster, &cluster_id, err) < 0)
+		goto done;
+	status = 0;
+	if (cluster_id == 0)
+		goto done;                      /* no such cluster: no points */
+	if (history_group_series_read(store, cluster, cluster_id, group, &walk, err) < 0 ||
+	    (walk.series_count > 0 &&
+	     history_group_walk_frames(store, cluster, cluster_id, &walk, err) < 0))
+		status = -1;
+done:
+	store_rollback(store);
+	if (status == 0) {
+		*points = walk.points;
+		*count = walk.point_count;
+		walk.points = NULL;
+	}
+	free(walk.points);
+	free(walk.ids);
+	free(walk.series);
+	free(walk.log_end);
+	free(walk.committed);
+	return status;
+}
