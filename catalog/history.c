@@ -11,10 +11,12 @@
  * last. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define ZLIB_CONST                      /* input it only reads is const */
 #include <zlib.h>
 
 #include "catalog/history_write.h"
@@ -29,6 +31,7 @@
 #define HISTORY_VARINT_MAX 10
 #define HISTORY_NONE SIZE_MAX
 #define HISTORY_FIRST_POINTS 8
+#define HISTORY_INFLATE_STEP 16384      /* bytes inflated before decoding them */
 
 enum history_tier { HISTORY_TIER_FRAME, HISTORY_TIER_MINUTE, HISTORY_TIER_KEY };
 
@@ -75,6 +78,8 @@ struct history_chain {
 	size_t wanted_count;
 	unsigned char *raw;
 	size_t raw_capacity;
+	z_stream inflate;               /* reset for each frame */
+	bool inflating;                 /* inflate initialised */
 };
 
 struct history {
@@ -704,33 +709,85 @@ history_encode(struct history *h, const struct history_entries *entries,
 	return true;
 }
 
+/* Inflate more of the frame CHAIN->inflate reads into CHAIN->raw (RAW_SIZE bytes at
+ * most), up to *END; *FINISHED once it is all inflated (and its checksum checked).
+ * Returns 0, 1 when the frame does not inflate (or holds more than RAW_SIZE bytes), -1
+ * out of memory. */
+static int
+history_inflate_step(struct history_chain *chain, size_t raw_size, const unsigned char **end,
+                     bool *finished)
+{
+	size_t room = raw_size - (size_t)(*end - chain->raw);
+	int rc;
+
+	if (room == 0)
+		return 1;
+	/* In steps only when decoding may stop early: a whole frame in one go. */
+	if (chain->wanted != NULL && room > HISTORY_INFLATE_STEP)
+		room = HISTORY_INFLATE_STEP;
+	if (room > UINT_MAX)
+		room = UINT_MAX;
+	chain->inflate.avail_out = (uInt)room;
+	rc = inflate(&chain->inflate, Z_NO_FLUSH);
+	if (rc == Z_MEM_ERROR)
+		return -1;
+	if (rc != Z_OK && rc != Z_STREAM_END)
+		return 1;
+	*end = chain->inflate.next_out;
+	*finished = rc == Z_STREAM_END;
+	return 0;
+}
+
 /* Decode a frame's DATA (SIZE bytes, COUNT entries) against KEY (NULL: a key frame) into
- * OUT, only the series CHAIN wants. Returns 0, 1 for a frame that does not decode
- * (skipped), -1 out of memory. */
+ * OUT, only the series CHAIN wants. It inflates step by step as it decodes, so that
+ * wanting a few series stops inflating past the last of them. Returns 0, 1 for a frame
+ * that does not decode (skipped), -1 out of memory. */
 static int
 history_decode(struct history_chain *chain, const unsigned char *data, size_t size,
                size_t count, const struct history_entries *key, struct history_entries *out)
 {
-	uLongf raw_size = (uLongf)(count * 2 * HISTORY_VARINT_MAX + 1);
+	size_t raw_size = count * 2 * HISTORY_VARINT_MAX + 1;
 	const unsigned char *in, *end;
 	int64_t db_id = 0;
 	size_t at = 0, wanted = 0;
+	bool finished = false;
 
 	out->count = 0;
-	if (size < 1 || data[0] != HISTORY_FRAME_FORMAT)
+	if (size < 1 || data[0] != HISTORY_FRAME_FORMAT || size - 1 > UINT_MAX)
 		return 1;
 	if (!history_reserve((void **)&chain->raw, &chain->raw_capacity, raw_size, 1))
 		return -1;
-	if (uncompress(chain->raw, &raw_size, data + 1, (uLong)(size - 1)) != Z_OK)
+	if (!chain->inflating) {
+		if (inflateInit(&chain->inflate) != Z_OK)
+			return -1;
+		chain->inflating = true;
+	} else if (inflateReset(&chain->inflate) != Z_OK) {
 		return 1;
-	in = chain->raw;
-	end = chain->raw + raw_size;
-	while (in < end) {
+	}
+	chain->inflate.next_in = data + 1;
+	chain->inflate.avail_in = (uInt)(size - 1);
+	chain->inflate.next_out = chain->raw;
+	in = end = chain->raw;
+	for (;;) {
+		const unsigned char *pair = in;
 		uint64_t gap, delta;
 		int64_t reference;
 
-		if (!history_get_varint(&in, end, &gap) || !history_get_varint(&in, end, &delta))
-			return 1;
+		if (!history_get_varint(&in, end, &gap) || !history_get_varint(&in, end, &delta)) {
+			int inflated;
+
+			/* Past what is inflated so far: the end of the frame, or inflate more. */
+			in = pair;
+			if (finished) {
+				if (in == end)
+					break;
+				return 1;               /* a pair cut short */
+			}
+			inflated = history_inflate_step(chain, raw_size, &end, &finished);
+			if (inflated != 0)
+				return inflated;
+			continue;
+		}
 		db_id += (int64_t)gap;
 		if (chain->wanted != NULL) {
 			while (wanted < chain->wanted_count && chain->wanted[wanted] < db_id)
@@ -1203,6 +1260,8 @@ history_chain_free(struct history_chain *chain)
 	free(chain->key.items);
 	free(chain->frame.items);
 	free(chain->raw);
+	if (chain->inflating)
+		inflateEnd(&chain->inflate);
 }
 
 struct history_load {
