@@ -1442,7 +1442,7 @@ struct history_group_series {
 struct history_group_walk {
 	int64_t *ids;                   /* the series read, sorted: the chain's wanted */
 	struct history_group_series *series;    /* in the order of ids */
-	size_t series_count, series_capacity;
+	size_t series_count;
 	int64_t *log_end;               /* per partition, in the frame at hand; -1: none */
 	int64_t *committed;             /* the same for the group's committed offsets */
 	size_t partition_count;
@@ -1479,7 +1479,7 @@ history_group_series_read(struct store *store, const char *cluster, int64_t clus
                           const char *group, struct history_group_walk *walk, char **err)
 {
 	sqlite3_stmt *select = store_statement(store, sql_group_series, err);
-	size_t ids_capacity = 0;
+	size_t ids_capacity = 0, series_capacity = 0;
 	bool failed = false;
 	int rc;
 
@@ -1492,7 +1492,7 @@ history_group_series_read(struct store *store, const char *cluster, int64_t clus
 		size_t partition = (size_t)sqlite3_column_int64(select, 2);
 
 		if (!history_reserve((void **)&walk->ids, &ids_capacity, n + 1, sizeof *walk->ids) ||
-		    !history_reserve((void **)&walk->series, &walk->series_capacity, n + 1,
+		    !history_reserve((void **)&walk->series, &series_capacity, n + 1,
 		                     sizeof *walk->series)) {
 			failed = true;
 			break;

@@ -1,6 +1,7 @@
 /* lag: what a consumer group's lag history means. Time lag (how old the next message a
- * group would read is) from a partition's (log end offset, time) history, and a group
- * status over a sliding window of samples, with Burrow's rules as the anchor.
+ * group would read is) from a partition's (log end offset, time) history, a group
+ * status over a sliding window of samples, with Burrow's rules as the anchor, and a
+ * group's lag over time as a sparkline.
  *
  * Pure functions over arrays: the catalog's history module feeds them, the listings and
  * the agent's metrics show their results, and the unit tests drive them with synthetic
