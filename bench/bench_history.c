@@ -6,8 +6,10 @@
  * of the topics (default 50) receive nothing most of the time; the others 1 to 100
  * messages a second, their groups keep up within a few seconds, and one group in 50
  * falls hours behind. Prints the catalog's size and its lag history's share, the frames
- * kept per tier, the mean time per cycle, and what the writer holds in memory. CATALOG
- * defaults to a new file in a temporary directory, removed afterwards. */
+ * kept per tier, the mean time per cycle, what the writer holds in memory, how long an
+ * agent takes to read the history back, and how long one group's lag series takes to
+ * read (what a group's screen in the terminal UI waits for). CATALOG defaults to a new
+ * file in a temporary directory, removed afterwards. */
 #include "config.h"
 
 #include <getopt.h>
@@ -158,6 +160,58 @@ bench_print_sql(const char *path, const char *label, const char *sql)
 	sqlite3_close(db);
 }
 
+/* Time history_group_lag on STORE for three groups (the first, one that falls behind,
+ * the last) over the whole run, its last day and its last hour, up to END_MS. */
+static void
+bench_group_lag(struct store *store, const struct bench *b, int days, int64_t end_ms)
+{
+	static const struct bench_span {
+		const char *label;
+		int64_t span_ms;                /* 0: the whole run */
+	} spans[] = {
+		{ .label = "the whole run", .span_ms = 0 },
+		{ .label = "the last day", .span_ms = BENCH_DAY_MS },
+		{ .label = "the last hour", .span_ms = BENCH_DAY_MS / 24 },
+	};
+	const size_t groups[] = { 0, 7, b->topic_count - 1 };   /* topic 7 falls behind */
+	const int runs = 5;
+
+	for (size_t s = 0; s < sizeof spans / sizeof spans[0]; s++) {
+		int64_t since = spans[s].span_ms != 0 ? end_ms - spans[s].span_ms
+		                                      : end_ms - days * BENCH_DAY_MS;
+		double total = 0, slowest = 0;
+		size_t points = 0;
+
+		for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+			const char *group = b->groups[groups[g] < b->topic_count ? groups[g] : 0].name;
+
+			for (int run = 0; run < runs; run++) {
+				struct history_point *series = NULL;
+				size_t count = 0;
+				char *err = NULL;
+				double started = bench_now(), took;
+
+				if (history_group_lag(store, "bench", group, since, &series, &count,
+				                      &err) < 0) {
+					fprintf(stderr, "bench_history: %s\n", err);
+					free(err);
+					return;
+				}
+				took = bench_now() - started;
+				total += took;
+				if (took > slowest)
+					slowest = took;
+				points = count;
+				free(series);
+			}
+		}
+		printf("one group's lag over %s (history_group_lag): %.1f ms mean, %.1f ms max, "
+		       "%zu points\n", spans[s].label,
+		       total * 1000.0 / (double)(runs * (int)(sizeof groups / sizeof groups[0])),
+		       slowest * 1000.0, points);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -171,6 +225,7 @@ main(int argc, char **argv)
 	struct store *store;
 	char *err = NULL;
 	size_t series, points, cycles = 0;
+	int64_t last_at = BENCH_START_MS;
 	double started, elapsed;
 	bool own_dir = false;
 
@@ -224,6 +279,7 @@ main(int argc, char **argv)
 			return 1;
 		}
 		cycles++;
+		last_at = at;
 	}
 	elapsed = bench_now() - started;
 	history_memory(history, &series, &points);
@@ -247,6 +303,7 @@ main(int argc, char **argv)
 		history = history_open(store, "bench", &policy, &err);
 		printf("reading the history back (an agent starting): %.2f s\n", bench_now() - started);
 		history_free(history);
+		bench_group_lag(store, &bench, days, last_at);
 		store_close(store);
 	}
 	printf("catalog file: %.1f MiB\n", (double)bench_file_size(catalog) / 1048576.0);

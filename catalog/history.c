@@ -11,10 +11,12 @@
  * last. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define ZLIB_CONST                      /* input it only reads is const */
 #include <zlib.h>
 
 #include "catalog/history_write.h"
@@ -29,6 +31,7 @@
 #define HISTORY_VARINT_MAX 10
 #define HISTORY_NONE SIZE_MAX
 #define HISTORY_FIRST_POINTS 8
+#define HISTORY_INFLATE_STEP 16384      /* bytes inflated before decoding them */
 
 enum history_tier { HISTORY_TIER_FRAME, HISTORY_TIER_MINUTE, HISTORY_TIER_KEY };
 
@@ -62,6 +65,23 @@ struct history_entries {
 	size_t count, capacity;
 };
 
+/* A walk along a cluster's frames, oldest first: the key frame delta frames refer to,
+ * the frame decoded last (or, in the writer, being written), and the (de)compression
+ * scratch. WANTED narrows decoding to a few series: every frame holds every series of
+ * the cluster, and a reader of one group needs a handful of them. */
+struct history_chain {
+	int64_t key_id;                 /* 0: none */
+	int64_t key_at_ms;
+	struct history_entries key;
+	struct history_entries frame;
+	const int64_t *wanted;          /* catalog ids, sorted; NULL: every series */
+	size_t wanted_count;
+	unsigned char *raw;
+	size_t raw_capacity;
+	z_stream inflate;               /* reset for each frame */
+	bool inflating;                 /* inflate initialised */
+};
+
 struct history {
 	char *cluster;
 	struct history_policy policy;
@@ -75,12 +95,9 @@ struct history {
 	bool failed;                    /* out of memory somewhere in this cycle */
 	int64_t cycle_at_ms;
 	int64_t last_frame_at_ms;       /* -1: no frame yet */
-	/* the key frame delta frames refer to */
-	int64_t key_id;                 /* 0: none */
-	int64_t key_at_ms;
-	struct history_entries key;
-	/* the frame being written, adopted by history_end_write */
-	struct history_entries frame;
+	/* the key frame delta frames refer to and the frame being written, adopted by
+	 * history_end_write */
+	struct history_chain chain;
 	bool frame_is_key;
 	int64_t frame_id;
 	/* the evaluation of the snapshot taken */
@@ -89,9 +106,9 @@ struct history {
 	struct history_offset_eval *offset_evals;
 	size_t *offset_series;          /* per snapshot offset: its series, or HISTORY_NONE */
 	size_t offset_capacity;
-	/* encoding scratch */
-	unsigned char *raw, *packed;
-	size_t raw_capacity, packed_capacity;
+	/* encoding scratch, beside chain.raw */
+	unsigned char *packed;
+	size_t packed_capacity;
 };
 
 /* ---------------------------------------------------------------- memory */
@@ -668,15 +685,15 @@ history_encode(struct history *h, const struct history_entries *entries,
 	uLongf packed_size;
 	int64_t previous = 0;
 
-	if (!history_reserve((void **)&h->raw, &h->raw_capacity, need, 1))
+	if (!history_reserve((void **)&h->chain.raw, &h->chain.raw_capacity, need, 1))
 		return false;
 	for (size_t i = 0; i < entries->count; i++) {
 		const struct history_entry *e = &entries->items[i];
 		int64_t reference = reference_frame != NULL ?
 		                    history_key_value(reference_frame, &at, e->db_id) : 0;
 
-		used += history_put_varint(h->raw + used, (uint64_t)(e->db_id - previous));
-		used += history_put_varint(h->raw + used,
+		used += history_put_varint(h->chain.raw + used, (uint64_t)(e->db_id - previous));
+		used += history_put_varint(h->chain.raw + used,
 		                           history_zigzag((int64_t)((uint64_t)e->value -
 		                                                    (uint64_t)reference)));
 		previous = e->db_id;
@@ -685,39 +702,101 @@ history_encode(struct history *h, const struct history_entries *entries,
 	if (!history_reserve((void **)&h->packed, &h->packed_capacity, packed_size + 1, 1))
 		return false;
 	h->packed[0] = HISTORY_FRAME_FORMAT;
-	if (compress2(h->packed + 1, &packed_size, h->raw, (uLong)used, Z_DEFAULT_COMPRESSION) != Z_OK)
+	if (compress2(h->packed + 1, &packed_size, h->chain.raw, (uLong)used,
+	              Z_DEFAULT_COMPRESSION) != Z_OK)
 		return false;
 	*size = packed_size + 1;
 	return true;
 }
 
-/* Decode a frame's DATA (SIZE bytes, COUNT entries) against KEY (NULL: a key frame) into
- * OUT. Returns 0, 1 for a frame that does not decode (skipped), -1 out of memory. */
+/* Inflate more of the frame CHAIN->inflate reads into CHAIN->raw (RAW_SIZE bytes at
+ * most), up to *END; *FINISHED once it is all inflated (and its checksum checked).
+ * Returns 0, 1 when the frame does not inflate (or holds more than RAW_SIZE bytes), -1
+ * out of memory. */
 static int
-history_decode(struct history *h, const unsigned char *data, size_t size, size_t count,
-               const struct history_entries *key, struct history_entries *out)
+history_inflate_step(struct history_chain *chain, size_t raw_size, const unsigned char **end,
+                     bool *finished)
 {
-	uLongf raw_size = (uLongf)(count * 2 * HISTORY_VARINT_MAX + 1);
+	size_t room = raw_size - (size_t)(*end - chain->raw);
+	int rc;
+
+	if (room == 0)
+		return 1;
+	/* In steps only when decoding may stop early: a whole frame in one go. */
+	if (chain->wanted != NULL && room > HISTORY_INFLATE_STEP)
+		room = HISTORY_INFLATE_STEP;
+	if (room > UINT_MAX)
+		room = UINT_MAX;
+	chain->inflate.avail_out = (uInt)room;
+	rc = inflate(&chain->inflate, Z_NO_FLUSH);
+	if (rc == Z_MEM_ERROR)
+		return -1;
+	if (rc != Z_OK && rc != Z_STREAM_END)
+		return 1;
+	*end = chain->inflate.next_out;
+	*finished = rc == Z_STREAM_END;
+	return 0;
+}
+
+/* Decode a frame's DATA (SIZE bytes, COUNT entries) against KEY (NULL: a key frame) into
+ * OUT, only the series CHAIN wants. It inflates step by step as it decodes, so that
+ * wanting a few series stops inflating past the last of them. Returns 0, 1 for a frame
+ * that does not decode (skipped), -1 out of memory. */
+static int
+history_decode(struct history_chain *chain, const unsigned char *data, size_t size,
+               size_t count, const struct history_entries *key, struct history_entries *out)
+{
+	size_t raw_size = count * 2 * HISTORY_VARINT_MAX + 1;
 	const unsigned char *in, *end;
 	int64_t db_id = 0;
-	size_t at = 0;
+	size_t at = 0, wanted = 0;
+	bool finished = false;
 
 	out->count = 0;
-	if (size < 1 || data[0] != HISTORY_FRAME_FORMAT)
+	if (size < 1 || data[0] != HISTORY_FRAME_FORMAT || size - 1 > UINT_MAX)
 		return 1;
-	if (!history_reserve((void **)&h->raw, &h->raw_capacity, raw_size, 1))
+	if (!history_reserve((void **)&chain->raw, &chain->raw_capacity, raw_size, 1))
 		return -1;
-	if (uncompress(h->raw, &raw_size, data + 1, (uLong)(size - 1)) != Z_OK)
+	if (!chain->inflating) {
+		if (inflateInit(&chain->inflate) != Z_OK)
+			return -1;
+		chain->inflating = true;
+	} else if (inflateReset(&chain->inflate) != Z_OK) {
 		return 1;
-	in = h->raw;
-	end = h->raw + raw_size;
-	while (in < end) {
+	}
+	chain->inflate.next_in = data + 1;
+	chain->inflate.avail_in = (uInt)(size - 1);
+	chain->inflate.next_out = chain->raw;
+	in = end = chain->raw;
+	for (;;) {
+		const unsigned char *pair = in;
 		uint64_t gap, delta;
 		int64_t reference;
 
-		if (!history_get_varint(&in, end, &gap) || !history_get_varint(&in, end, &delta))
-			return 1;
+		if (!history_get_varint(&in, end, &gap) || !history_get_varint(&in, end, &delta)) {
+			int inflated;
+
+			/* Past what is inflated so far: the end of the frame, or inflate more. */
+			in = pair;
+			if (finished) {
+				if (in == end)
+					break;
+				return 1;               /* a pair cut short */
+			}
+			inflated = history_inflate_step(chain, raw_size, &end, &finished);
+			if (inflated != 0)
+				return inflated;
+			continue;
+		}
 		db_id += (int64_t)gap;
+		if (chain->wanted != NULL) {
+			while (wanted < chain->wanted_count && chain->wanted[wanted] < db_id)
+				wanted++;
+			if (wanted == chain->wanted_count)
+				break;                  /* ids are sorted: nothing wanted is left */
+			if (chain->wanted[wanted] != db_id)
+				continue;
+		}
 		reference = key != NULL ? history_key_value(key, &at, db_id) : 0;
 		if (!history_entries_push(out, db_id,
 		                          (int64_t)((uint64_t)history_unzigzag(delta) +
@@ -869,7 +948,7 @@ history_make_oldest_whole(struct history *h, struct store *store, int64_t cluste
 			decoded = false;            /* its base is not what was decoded */
 			continue;
 		}
-		result = history_decode(h, sqlite3_column_blob(chain, 3),
+		result = history_decode(&h->chain, sqlite3_column_blob(chain, 3),
 		                        (size_t)sqlite3_column_bytes(chain, 3),
 		                        (size_t)sqlite3_column_int64(chain, 2), whole ? NULL : &values,
 		                        &next);
@@ -932,7 +1011,7 @@ history_write_frame(struct history *h, struct store *store, int64_t cluster_id, 
 	bool whole;
 
 	*err = NULL;
-	h->frame.count = 0;
+	h->chain.frame.count = 0;
 	h->frame_id = 0;
 	if (h->last_frame_at_ms >= h->cycle_at_ms)
 		return 0;                           /* not newer than the last frame */
@@ -941,12 +1020,13 @@ history_write_frame(struct history *h, struct store *store, int64_t cluster_id, 
 	for (size_t i = 0; i < h->seen_count; i++) {
 		const struct history_series *s = &h->series[h->seen[i]];
 
-		if (!history_entries_push(&h->frame, s->db_id, s->value))
+		if (!history_entries_push(&h->chain.frame, s->db_id, s->value))
 			goto failed;
 	}
-	qsort(h->frame.items, h->frame.count, sizeof *h->frame.items, history_entry_order);
-	h->frame_is_key = h->key_id == 0 ||
-	                  h->cycle_at_ms / HISTORY_KEY_BUCKET_MS != h->key_at_ms / HISTORY_KEY_BUCKET_MS;
+	qsort(h->chain.frame.items, h->chain.frame.count, sizeof *h->chain.frame.items,
+	      history_entry_order);
+	h->frame_is_key = h->chain.key_id == 0 || h->cycle_at_ms / HISTORY_KEY_BUCKET_MS !=
+	                                          h->chain.key_at_ms / HISTORY_KEY_BUCKET_MS;
 	if (h->frame_is_key)
 		tier = HISTORY_TIER_KEY;
 	else if (h->last_frame_at_ms < 0 ||
@@ -956,9 +1036,9 @@ history_write_frame(struct history *h, struct store *store, int64_t cluster_id, 
 		tier = HISTORY_TIER_FRAME;
 	/* A key frame rests on the one before, but one a day is whole, so that a frame the
 	 * catalog lost breaks at most a day of history. */
-	whole = h->frame_is_key && (h->key_id == 0 || h->cycle_at_ms / HISTORY_WHOLE_KEY_MS !=
-	                                                   h->key_at_ms / HISTORY_WHOLE_KEY_MS);
-	if (!history_encode(h, &h->frame, whole ? NULL : &h->key, &size))
+	whole = h->frame_is_key && (h->chain.key_id == 0 || h->cycle_at_ms / HISTORY_WHOLE_KEY_MS !=
+	                                                   h->chain.key_at_ms / HISTORY_WHOLE_KEY_MS);
+	if (!history_encode(h, &h->chain.frame, whole ? NULL : &h->chain.key, &size))
 		goto failed;
 	insert = store_statement(store, sql_insert_frame, err);
 	if (insert == NULL)
@@ -969,11 +1049,11 @@ history_write_frame(struct history *h, struct store *store, int64_t cluster_id, 
 	if (h->frame_is_key)
 		sqlite3_bind_null(insert, 4);
 	else
-		sqlite3_bind_int64(insert, 4, h->key_id);
-	sqlite3_bind_int64(insert, 5, (sqlite3_int64)h->frame.count);
+		sqlite3_bind_int64(insert, 4, h->chain.key_id);
+	sqlite3_bind_int64(insert, 5, (sqlite3_int64)h->chain.frame.count);
 	sqlite3_bind_blob(insert, 6, h->packed, (int)size, SQLITE_STATIC);
 	if (h->frame_is_key && !whole)
-		sqlite3_bind_int64(insert, 7, h->key_id);
+		sqlite3_bind_int64(insert, 7, h->chain.key_id);
 	else
 		sqlite3_bind_null(insert, 7);
 	if (history_step(h, store, insert, "frame", err) < 0)
@@ -1033,12 +1113,12 @@ history_end_write(struct history *h, bool committed)
 		return;
 	h->last_frame_at_ms = h->cycle_at_ms;
 	if (h->frame_is_key) {
-		struct history_entries swap = h->key;
+		struct history_entries swap = h->chain.key;
 
-		h->key = h->frame;
-		h->frame = swap;
-		h->key_id = h->frame_id;
-		h->key_at_ms = h->cycle_at_ms;
+		h->chain.key = h->chain.frame;
+		h->chain.frame = swap;
+		h->chain.key_id = h->frame_id;
+		h->chain.key_at_ms = h->cycle_at_ms;
 		history_forget_old(h);
 	}
 }
@@ -1110,32 +1190,22 @@ history_load_series(struct history *h, struct store *store, size_t *loaded, char
 	return 0;
 }
 
-/* Replay the decoded frame ENTRIES taken at AT_MS into memory. */
-static void
-history_replay(struct history *h, size_t loaded, const struct history_entries *entries,
-               int64_t at_ms)
-{
-	history_forget_seen(h);
-	h->cycle_at_ms = at_ms;
-	for (size_t i = 0; i < entries->count; i++) {
-		size_t index = history_by_db_id(h, loaded, entries->items[i].db_id);
+/* What a walk along the frames does with each frame it decodes: VALUES (sorted by
+ * catalog id) at AT_MS. Returns 0 to go on, -1 when out of memory. */
+typedef int history_frame_fn(void *context, int64_t at_ms, const struct history_entries *values);
 
-		if (index != HISTORY_NONE)
-			history_see(h, index, entries->items[i].value);
-	}
-	history_apply(h, true);
-	history_forget_seen(h);
-}
-
+/* Walk the frames SELECT returns, oldest first, as columns (id, sampled_at_ms,
+ * key_frame_id, series_count, data, base_frame_id), along CHAIN: decode each against the
+ * key frame it refers to and hand it to ON_FRAME. A frame whose key (or base) frame was
+ * not decoded (thinned away, or lost) is skipped, and so is what rests on it, up to the
+ * next whole key frame. Resets SELECT; returns 0, or -1 with *err set. */
 static int
-history_load_frames(struct history *h, struct store *store, size_t loaded, char **err)
+history_walk(struct store *store, sqlite3_stmt *select, struct history_chain *chain,
+             const char *cluster, history_frame_fn *on_frame, void *context, char **err)
 {
-	sqlite3_stmt *select = store_statement(store, sql_load_frames, err);
+	bool failed = false;
 	int rc;
 
-	if (select == NULL)
-		return -1;
-	sqlite3_bind_text(select, 1, h->cluster, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(select, 0);
 		int64_t at_ms = sqlite3_column_int64(select, 1);
@@ -1143,49 +1213,93 @@ history_load_frames(struct history *h, struct store *store, size_t loaded, char 
 		int64_t count = sqlite3_column_int64(select, 3);
 		const unsigned char *data = sqlite3_column_blob(select, 4);
 		size_t size = (size_t)sqlite3_column_bytes(select, 4);
-		int decoded;
-
 		bool whole = is_key && sqlite3_column_type(select, 5) == SQLITE_NULL;
+		int decoded = 1;
 
-		/* A frame whose key (or base) frame was not read cannot be decoded. */
-		if (!whole && (is_key ? sqlite3_column_int64(select, 5) : sqlite3_column_int64(select, 2))
-		              != h->key_id) {
-			if (is_key)
-				h->key_id = 0;          /* neither can what rests on it */
-			continue;
+		if (whole || (is_key ? sqlite3_column_int64(select, 5) : sqlite3_column_int64(select, 2))
+		             == chain->key_id) {
+			if (count >= 0)
+				decoded = history_decode(chain, data, size, (size_t)count,
+				                         whole ? NULL : &chain->key, &chain->frame);
 		}
-		if (count < 0)
-			continue;
-		decoded = history_decode(h, data, size, (size_t)count, whole ? NULL : &h->key,
-		                         &h->frame);
 		if (decoded < 0) {
-			h->failed = true;
+			failed = true;
 			break;
 		}
 		if (decoded > 0) {
 			if (is_key)
-				h->key_id = 0;
+				chain->key_id = 0;      /* neither can what rests on it be decoded */
 			continue;
 		}
 		if (is_key) {
-			struct history_entries swap = h->key;
+			struct history_entries swap = chain->key;
 
-			h->key = h->frame;
-			h->frame = swap;
-			h->key_id = id;
-			h->key_at_ms = at_ms;
+			chain->key = chain->frame;
+			chain->frame = swap;
+			chain->key_id = id;
+			chain->key_at_ms = at_ms;
 		}
-		history_replay(h, loaded, is_key ? &h->key : &h->frame, at_ms);
-		h->last_frame_at_ms = at_ms;
-		if (h->failed)
+		if (on_frame(context, at_ms, is_key ? &chain->key : &chain->frame) < 0) {
+			failed = true;
 			break;
+		}
 	}
 	sqlite3_reset(select);
-	if (h->failed)
+	if (failed) {
+		*err = strfmt("cluster %s: lag history: out of memory", cluster);
 		return -1;
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_fail(store, err, "reading cluster %s's lag history", h->cluster);
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(store, err, "reading cluster %s's lag history", cluster);
 	return 0;
+}
+
+static void
+history_chain_free(struct history_chain *chain)
+{
+	free(chain->key.items);
+	free(chain->frame.items);
+	free(chain->raw);
+	if (chain->inflating)
+		inflateEnd(&chain->inflate);
+}
+
+struct history_load {
+	struct history *history;
+	size_t loaded;                  /* the series read from the catalog, by db_id */
+};
+
+/* Replay a frame read back into the writer's memory, as if its cycle were taken now. */
+static int
+history_replay(void *context, int64_t at_ms, const struct history_entries *entries)
+{
+	struct history_load *load = context;
+	struct history *h = load->history;
+
+	history_forget_seen(h);
+	h->cycle_at_ms = at_ms;
+	for (size_t i = 0; i < entries->count; i++) {
+		size_t index = history_by_db_id(h, load->loaded, entries->items[i].db_id);
+
+		if (index != HISTORY_NONE)
+			history_see(h, index, entries->items[i].value);
+	}
+	history_apply(h, true);
+	history_forget_seen(h);
+	h->last_frame_at_ms = at_ms;
+	return h->failed ? -1 : 0;
+}
+
+static int
+history_load_frames(struct history *h, struct store *store, size_t loaded, char **err)
+{
+	sqlite3_stmt *select = store_statement(store, sql_load_frames, err);
+	struct history_load load = { .history = h, .loaded = loaded };
+
+	if (select == NULL)
+		return -1;
+	sqlite3_bind_text(select, 1, h->cluster, -1, SQLITE_STATIC);
+	return history_walk(store, select, &h->chain, h->cluster, history_replay, &load, err);
 }
 
 /* ---------------------------------------------------------------- the history */
@@ -1250,12 +1364,10 @@ history_free(struct history *h)
 	free(h->series);
 	free(h->slots);
 	free(h->seen);
-	free(h->key.items);
-	free(h->frame.items);
+	history_chain_free(&h->chain);
 	free(h->evals);
 	free(h->offset_evals);
 	free(h->offset_series);
-	free(h->raw);
 	free(h->packed);
 	free(h->cluster);
 	free(h);
@@ -1315,4 +1427,238 @@ failed:
 	store_rollback(store);
 	history_end_write(h, false);
 	return -1;
+}
+
+/* ---------------------------------------------------------------- a group's lag */
+
+/* One series a group's lag reads: which of the group's partitions, and which offset. */
+struct history_group_series {
+	size_t partition;               /* the partition's rank among the group's */
+	bool committed;                 /* the group's committed offset; else the log end */
+};
+
+/* A walk along the frames for history_group_lag. Offsets are never negative, so -1 says
+ * "none". */
+struct history_group_walk {
+	int64_t *ids;                   /* the series read, sorted: the chain's wanted */
+	struct history_group_series *series;    /* in the order of ids */
+	size_t series_count;
+	int64_t *log_end;               /* per partition, in the frame at hand; -1: none */
+	int64_t *committed;             /* the same for the group's committed offsets */
+	size_t partition_count;
+	int64_t since_ms;
+	struct history_point *points;
+	size_t point_count, point_capacity;
+};
+
+/* ?1 cluster name */
+static const char sql_group_cluster[] = "SELECT id FROM clusters WHERE name = ?1";
+/* ?1 cluster id, ?2 group: the group's series and those of the partitions it committed
+ * on, by id, each with its partition's rank by (topic, partition). */
+static const char sql_group_series[] =
+	"SELECT id, group_name IS NOT NULL, dense_rank() OVER (ORDER BY topic, partition) - 1"
+	" FROM lag_series WHERE cluster_id = ?1 AND (group_name = ?2 OR (group_name IS NULL"
+	"  AND (topic, partition) IN (SELECT topic, partition FROM lag_series"
+	"   WHERE cluster_id = ?1 AND group_name = ?2)))"
+	" ORDER BY id";
+/* ?1 cluster id, ?2 since: the newest whole key frame at or before ?2, where a walk that
+ * decodes the frames from ?2 on has to start. */
+static const char sql_group_start[] =
+	"SELECT max(sampled_at_ms) FROM lag_frames WHERE cluster_id = ?1 AND tier = 2"
+	" AND base_frame_id IS NULL AND sampled_at_ms <= ?2";
+/* ?1 cluster id, ?2 start, ?3 since: the key frames from ?2 on (what the frames from ?3
+ * rest on), every frame from ?3 on; the columns history_walk reads. */
+static const char sql_group_frames[] =
+	"SELECT id, sampled_at_ms, key_frame_id, series_count, data, base_frame_id FROM lag_frames"
+	" WHERE cluster_id = ?1 AND sampled_at_ms >= ?2 AND (tier = 2 OR sampled_at_ms >= ?3)"
+	" ORDER BY sampled_at_ms, id";
+
+/* Read which series GROUP's lag needs into WALK (none: an unknown group). */
+static int
+history_group_series_read(struct store *store, const char *cluster, int64_t cluster_id,
+                          const char *group, struct history_group_walk *walk, char **err)
+{
+	sqlite3_stmt *select = store_statement(store, sql_group_series, err);
+	size_t ids_capacity = 0, series_capacity = 0;
+	bool failed = false;
+	int rc;
+
+	if (select == NULL)
+		return -1;
+	sqlite3_bind_int64(select, 1, cluster_id);
+	sqlite3_bind_text(select, 2, group, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
+		size_t n = walk->series_count;
+		size_t partition = (size_t)sqlite3_column_int64(select, 2);
+
+		if (!history_reserve((void **)&walk->ids, &ids_capacity, n + 1, sizeof *walk->ids) ||
+		    !history_reserve((void **)&walk->series, &series_capacity, n + 1,
+		                     sizeof *walk->series)) {
+			failed = true;
+			break;
+		}
+		walk->ids[n] = sqlite3_column_int64(select, 0);
+		walk->series[n] = (struct history_group_series){
+			.partition = partition, .committed = sqlite3_column_int(select, 1) != 0,
+		};
+		walk->series_count++;
+		if (partition >= walk->partition_count)
+			walk->partition_count = partition + 1;
+	}
+	sqlite3_reset(select);
+	if (!failed && rc != SQLITE_DONE)
+		return store_fail(store, err, "reading cluster %s's lag series", cluster);
+	if (!failed && walk->partition_count > 0) {
+		walk->log_end = malloc(walk->partition_count * sizeof *walk->log_end);
+		walk->committed = malloc(walk->partition_count * sizeof *walk->committed);
+		failed = walk->log_end == NULL || walk->committed == NULL;
+	}
+	if (failed) {
+		*err = strfmt("cluster %s: lag history: out of memory", cluster);
+		return -1;
+	}
+	return 0;
+}
+
+/* The group's lag at one frame, from that frame alone (not from the frames before it,
+ * which a walk from another SINCE_MS would not have read). */
+static int
+history_group_frame(void *context, int64_t at_ms, const struct history_entries *values)
+{
+	struct history_group_walk *walk = context;
+	size_t next = 0;
+	int64_t lag = 0;
+	bool known = false;
+
+	if (at_ms < walk->since_ms)
+		return 0;                       /* a key frame read for what rests on it */
+	for (size_t p = 0; p < walk->partition_count; p++)
+		walk->log_end[p] = walk->committed[p] = -1;
+	for (size_t i = 0; i < values->count; i++) {
+		const struct history_entry *e = &values->items[i];
+		const struct history_group_series *s;
+
+		while (next < walk->series_count && walk->ids[next] < e->db_id)
+			next++;
+		if (next == walk->series_count)
+			break;
+		if (walk->ids[next] != e->db_id)
+			continue;
+		s = &walk->series[next];
+		if (s->committed)
+			walk->committed[s->partition] = e->value;
+		else
+			walk->log_end[s->partition] = e->value;
+	}
+	for (size_t p = 0; p < walk->partition_count; p++) {
+		int64_t behind;
+
+		if (walk->committed[p] < 0 || walk->log_end[p] < 0)
+			continue;
+		known = true;
+		behind = walk->log_end[p] > walk->committed[p] ? walk->log_end[p] - walk->committed[p]
+		                                               : 0;
+		lag = behind > INT64_MAX - lag ? INT64_MAX : lag + behind;
+	}
+	if (!known)
+		return 0;
+	if (walk->point_count > 0 && walk->points[walk->point_count - 1].time_ms == at_ms) {
+		/* Two frames of one cycle (a writer restarted in it): the later stands, so that
+		 * times only grow. */
+		walk->points[walk->point_count - 1].lag = lag;
+		return 0;
+	}
+	if (!history_reserve((void **)&walk->points, &walk->point_capacity, walk->point_count + 1,
+	                     sizeof *walk->points))
+		return -1;
+	walk->points[walk->point_count++] = (struct history_point){ .time_ms = at_ms, .lag = lag };
+	return 0;
+}
+
+/* The one integer SELECT (bound by the caller) gives into *VALUE, left as it is when
+ * there is no row or it is NULL. Resets SELECT; returns 0, or -1 with *err set. */
+static int
+history_select_int(struct store *store, sqlite3_stmt *select, const char *cluster,
+                   int64_t *value, char **err)
+{
+	int rc = sqlite3_step(select);
+
+	if (rc == SQLITE_ROW && sqlite3_column_type(select, 0) != SQLITE_NULL)
+		*value = sqlite3_column_int64(select, 0);
+	sqlite3_reset(select);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(store, err, "reading cluster %s's lag history", cluster);
+	return 0;
+}
+
+/* Walk the frames of CLUSTER_ID from SINCE_MS on for WALK's series, from the whole key
+ * frame they rest on. */
+static int
+history_group_walk_frames(struct store *store, const char *cluster, int64_t cluster_id,
+                          struct history_group_walk *walk, char **err)
+{
+	struct history_chain chain = { .wanted = walk->ids, .wanted_count = walk->series_count };
+	sqlite3_stmt *start = store_statement(store, sql_group_start, err);
+	sqlite3_stmt *frames;
+	int64_t start_ms = INT64_MIN;       /* no whole key frame that early: from the oldest */
+	int status;
+
+	if (start == NULL)
+		return -1;
+	sqlite3_bind_int64(start, 1, cluster_id);
+	sqlite3_bind_int64(start, 2, walk->since_ms);
+	if (history_select_int(store, start, cluster, &start_ms, err) < 0)
+		return -1;
+	frames = store_statement(store, sql_group_frames, err);
+	if (frames == NULL)
+		return -1;
+	sqlite3_bind_int64(frames, 1, cluster_id);
+	sqlite3_bind_int64(frames, 2, start_ms);
+	sqlite3_bind_int64(frames, 3, walk->since_ms);
+	status = history_walk(store, frames, &chain, cluster, history_group_frame, walk, err);
+	history_chain_free(&chain);
+	return status;
+}
+
+int
+history_group_lag(struct store *store, const char *cluster, const char *group, int64_t since_ms,
+                  struct history_point **points, size_t *count, char **err)
+{
+	struct history_group_walk walk = { .since_ms = since_ms };
+	sqlite3_stmt *select;
+	int64_t cluster_id = 0;
+	int status = -1;
+
+	*err = NULL;
+	*points = NULL;
+	*count = 0;
+	/* One read transaction: the series and the frames of the same writes. */
+	if (store_exec(store, "BEGIN", err) < 0)
+		return -1;
+	select = store_statement(store, sql_group_cluster, err);
+	if (select == NULL)
+		goto done;
+	sqlite3_bind_text(select, 1, cluster, -1, SQLITE_STATIC);
+	if (history_select_int(store, select, cluster, &cluster_id, err) < 0)
+		goto done;
+	status = 0;
+	if (cluster_id == 0)
+		goto done;                      /* no such cluster: no points */
+	if (history_group_series_read(store, cluster, cluster_id, group, &walk, err) < 0 ||
+	    (walk.series_count > 0 &&
+	     history_group_walk_frames(store, cluster, cluster_id, &walk, err) < 0))
+		status = -1;
+done:
+	store_rollback(store);
+	if (status == 0) {
+		*points = walk.points;
+		*count = walk.point_count;
+		walk.points = NULL;
+	}
+	free(walk.points);
+	free(walk.ids);
+	free(walk.series);
+	free(walk.log_end);
+	free(walk.committed);
+	return status;
 }

@@ -358,3 +358,74 @@ lag_format_duration(int64_t ms, char *buf, size_t size)
 	snprintf(buf, size, "%" PRId64 "s", ms > 0 ? ms / 1000 : 0);
 	return buf;
 }
+
+/* ---------------------------------------------------------------- sparkline */
+
+/* Glyphs by level, lowest first: level 0 is lag 0 only, so a caught-up group draws a
+ * flat floor and any lag at all stands above it. The blocks are U+2581..U+2588 as UTF-8
+ * bytes, whatever the compiler's execution character set. */
+static const char *const lag_spark_blocks[LAG_SPARK_LEVELS] = {
+	"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+	"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88",
+};
+static const char lag_spark_ascii[LAG_SPARK_LEVELS + 1] = "_.:-=+*#";
+
+/* The level (1 to LAG_SPARK_LEVELS - 1) of VALUE, 0 < VALUE <= MAX: rounded up, so only
+ * the largest values reach the top and the smallest still show. */
+static int
+lag_spark_level(int64_t value, int64_t max)
+{
+	const int64_t steps = LAG_SPARK_LEVELS - 1;
+	int64_t level;
+
+	/* Lags beyond 2^59 lose their low bits rather than overflow value * steps. */
+	while (max > INT64_MAX / steps) {
+		value >>= 3;
+		max >>= 3;
+	}
+	level = (value * steps + max - 1) / max;
+	return level < 1 ? 1 : (int)level;
+}
+
+/* Where the CELL-th of CELLS buckets of COUNT values starts; computed so that no
+ * product exceeds COUNT or CELLS squared. */
+static size_t
+lag_spark_bucket(size_t cell, size_t count, size_t cells)
+{
+	return cell * (count / cells) + cell * (count % cells) / cells;
+}
+
+size_t
+lag_sparkline(const int64_t *values, size_t count, size_t width, bool unicode, char *out,
+              size_t out_size)
+{
+	size_t cells = count < width ? count : width;
+	size_t used = 0, written = 0;
+	int64_t max = 0;
+
+	if (out_size == 0)
+		return 0;
+	for (size_t i = 0; i < count; i++)
+		if (values[i] > max)
+			max = values[i];
+	for (; written < cells; written++) {
+		size_t first = lag_spark_bucket(written, count, cells);
+		size_t last = lag_spark_bucket(written + 1, count, cells);
+		const char *glyph;
+		size_t length;
+		int64_t peak = 0;
+
+		for (size_t i = first; i < last; i++)
+			if (values[i] > peak)
+				peak = values[i];
+		glyph = unicode ? lag_spark_blocks[peak > 0 ? lag_spark_level(peak, max) : 0]
+		                : &lag_spark_ascii[peak > 0 ? lag_spark_level(peak, max) : 0];
+		length = unicode ? strlen(glyph) : 1;
+		if (used + length >= out_size)
+			break;                      /* what fits, whole cells only */
+		memcpy(out + used, glyph, length);
+		used += length;
+	}
+	out[used] = '\0';
+	return written;
+}

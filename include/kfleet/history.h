@@ -9,7 +9,9 @@
  * and each group partition's newest samples. From those it gives every committed offset
  * of a generation its time lag and every group its status (kfleet/lag.h).
  *
- * One struct history per cluster and writer (the agent); snapshot_write drives it. */
+ * One struct history per cluster and writer (the agent); snapshot_write drives it.
+ * Readers (the terminal UI) read a group's lag back from the catalog alone:
+ * history_group_lag. */
 #ifndef KFLEET_HISTORY_H
 #define KFLEET_HISTORY_H
 
@@ -67,5 +69,25 @@ void history_memory(const struct history *history, size_t *series, size_t *point
  * weeks of cycles with it). Returns 0, or -1 with *err set (caller frees). */
 int history_record(struct history *history, struct store *store, const struct snapshot *snapshot,
                    char **err);
+
+/* A group's total lag at one frame of the history. */
+struct history_point {
+	int64_t time_ms;
+	int64_t lag;                    /* messages, summed over the group's partitions */
+};
+
+/* The total lag of GROUP on CLUSTER in STORE at each frame of the history from SINCE_MS
+ * on, oldest first: a new array *POINTS (caller frees; NULL when there are none), *COUNT
+ * set. A frame's lag is the sum, over the partitions the frame has both a committed
+ * offset of GROUP and the log end offset of, of log end - committed, each at least 0: a
+ * partition whose log end its cycle did not get is left out of the sum, as generations
+ * leave out its time lag, and a frame with no such partition (the group had no offset
+ * then, or the cycle could not list topics) is left out. Decodes only the series of
+ * GROUP and of the partitions it committed on, from the whole key frame (one a day)
+ * before SINCE_MS on, so that a group's screen can call it as it opens. An unknown
+ * cluster or group has no points. Returns 0, or -1 with *err set (caller frees). */
+int history_group_lag(struct store *store, const char *cluster, const char *group,
+                      int64_t since_ms, struct history_point **points, size_t *count,
+                      char **err);
 
 #endif

@@ -1,6 +1,7 @@
 /* lag: what a consumer group's lag history means. Time lag (how old the next message a
- * group would read is) from a partition's (log end offset, time) history, and a group
- * status over a sliding window of samples, with Burrow's rules as the anchor.
+ * group would read is) from a partition's (log end offset, time) history, a group
+ * status over a sliding window of samples, with Burrow's rules as the anchor, and a
+ * group's lag over time as a sparkline.
  *
  * Pure functions over arrays: the catalog's history module feeds them, the listings and
  * the agent's metrics show their results, and the unit tests drive them with synthetic
@@ -140,5 +141,24 @@ const char *lag_format_count(int64_t count, char *buf, size_t size);
  * and the next one unless it is 0, rounded down; "0s" under a second. Into BUF (SIZE
  * bytes, at least LAG_DURATION_SIZE for every duration to fit); returns BUF. */
 const char *lag_format_duration(int64_t ms, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- sparkline */
+
+/* A sparkline's levels, and the most bytes one cell takes (a Unicode block in UTF-8):
+ * OUT of WIDTH * LAG_SPARK_CELL_SIZE + 1 bytes holds any sparkline of WIDTH cells. */
+#define LAG_SPARK_LEVELS 8
+#define LAG_SPARK_CELL_SIZE 3
+
+/* VALUES (COUNT lags, oldest first) as a sparkline of at most WIDTH cells, for a group's
+ * lag history on a screen: with more values than WIDTH, cell i shows the largest of the
+ * i-th of WIDTH consecutive, nearly equal runs of values; with fewer, one cell each.
+ * Lag 0 (or below) is the lowest glyph, "▁" (UNICODE) or '_', and nothing else is:
+ * a lag above 0 is one of the 7 levels above it, "▂".."█" or ".:-=+*#",
+ * ceil(7 * lag / the largest of VALUES), so an all-zero history is a flat floor and the
+ * smallest lag still shows above it. Writes into OUT (OUT_SIZE bytes, NUL-terminated;
+ * when too small, the whole cells that fit, oldest first) and returns the cells
+ * written; 0 for COUNT 0 or WIDTH 0 (OUT then ""). */
+size_t lag_sparkline(const int64_t *values, size_t count, size_t width, bool unicode,
+                     char *out, size_t out_size);
 
 #endif

@@ -1,7 +1,7 @@
 /* Unit tests for catalog/lag: time lag from a partition's log end history (interpolation,
  * extrapolation, offsets near 2^62), a partition's status by Burrow's rules with the exact
- * reason each gives, the number and duration formats of those reasons, and the parsing
- * of status names. Every case is one row of a table. */
+ * reason each gives, the number and duration formats of those reasons, lag sparklines,
+ * and the parsing of status names. Every case is one row of a table. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -351,6 +351,81 @@ test_formats(void **state)
 	assert_string_equal(lag_format_count(1234567, count, 6), "1,234");
 }
 
+/* ---------------------------------------------------------------- sparkline */
+
+#define VALUES(...) .values = { __VA_ARGS__ }, \
+	.count = sizeof (int64_t[]){ __VA_ARGS__ } / sizeof (int64_t)
+
+static const struct spark_case {
+	const char *name;
+	int64_t values[12];
+	size_t count;
+	size_t width;
+	bool unicode;
+	size_t out_size;                /* 0: a buffer large enough */
+	const char *text;
+	size_t cells;
+} spark_cases[] = {
+	{ .name = "no values", .width = 10, .unicode = true, .text = "", .cells = 0 },
+	{ .name = "width 0", VALUES(5, 7), .width = 0, .unicode = true, .text = "", .cells = 0 },
+	{ .name = "one value", VALUES(5), .width = 10, .unicode = true, .text = "█", .cells = 1 },
+	{ .name = "one value, ASCII", VALUES(5), .width = 10, .text = "#", .cells = 1 },
+	{ .name = "one zero", VALUES(0), .width = 10, .unicode = true, .text = "▁", .cells = 1 },
+	{ .name = "all zero", VALUES(0, 0, 0, 0), .width = 4, .unicode = true, .text = "▁▁▁▁",
+	  .cells = 4 },
+	{ .name = "all zero, ASCII", VALUES(0, 0, 0, 0), .width = 4, .text = "____", .cells = 4 },
+	{ .name = "every level", VALUES(0, 1, 2, 3, 4, 5, 6, 7), .width = 8, .unicode = true,
+	  .text = "▁▂▃▄▅▆▇█", .cells = 8 },
+	{ .name = "every level, ASCII", VALUES(0, 1, 2, 3, 4, 5, 6, 7), .width = 8,
+	  .text = "_.:-=+*#", .cells = 8 },
+	{ .name = "the smallest lag stands above zero", VALUES(0, 1, 1000), .width = 3,
+	  .unicode = true, .text = "▁▂█", .cells = 3 },
+	{ .name = "levels round up", VALUES(142, 143, 1000), .width = 3, .unicode = true,
+	  .text = "▂▃█", .cells = 3 },
+	{ .name = "width larger than count", VALUES(0, 7), .width = 10, .unicode = true,
+	  .text = "▁█", .cells = 2 },
+	{ .name = "below zero is zero", VALUES(-5, 7), .width = 2, .unicode = true, .text = "▁█",
+	  .cells = 2 },
+	{ .name = "resampled: the max of each bucket",
+	  VALUES(0, 7, 0, 0, 3, 1, 7, 0, 0, 0), .width = 5, .unicode = true,
+	  .text = "█▁▄█▁", .cells = 5 },
+	{ .name = "resampled, ASCII", VALUES(0, 7, 0, 0, 3, 1, 7, 0, 0, 0), .width = 5,
+	  .text = "#_-#_", .cells = 5 },
+	{ .name = "resampled unevenly: buckets of 2, 2, 3", VALUES(1, 0, 0, 0, 0, 0, 7),
+	  .width = 3, .unicode = true, .text = "▂▁█", .cells = 3 },
+	{ .name = "lags near INT64_MAX", VALUES(INT64_MAX, INT64_MAX / 2, 1), .width = 3,
+	  .unicode = true, .text = "█▅▂", .cells = 3 },
+	{ .name = "buffer too small: whole cells only", VALUES(0, 1, 2, 3, 4, 5, 6, 7),
+	  .width = 8, .unicode = true, .out_size = 8, .text = "▁▂", .cells = 2 },
+	{ .name = "buffer too small, ASCII", VALUES(0, 1, 2, 3, 4, 5, 6, 7), .width = 8,
+	  .out_size = 4, .text = "_.:", .cells = 3 },
+	{ .name = "buffer for the NUL only", VALUES(0, 1, 2), .width = 3, .unicode = true,
+	  .out_size = 1, .text = "", .cells = 0 },
+};
+
+static void
+test_sparkline(void **state)
+{
+	char out[12 * LAG_SPARK_CELL_SIZE + 1];
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(spark_cases); i++) {
+		const struct spark_case *c = &spark_cases[i];
+		size_t cells;
+
+		memset(out, 'X', sizeof out);
+		cells = lag_sparkline(c->values, c->count, c->width, c->unicode, out,
+		                      c->out_size != 0 ? c->out_size : sizeof out);
+		if (cells != c->cells || strcmp(out, c->text) != 0)
+			fail_msg("%s: got %zu cells \"%s\", expected %zu \"%s\"", c->name, cells, out,
+			         c->cells, c->text);
+	}
+	/* No room at all: nothing is written. */
+	out[0] = 'X';
+	assert_int_equal(lag_sparkline(spark_cases[2].values, 1, 10, true, out, 0), 0);
+	assert_int_equal(out[0], 'X');
+}
+
 /* ---------------------------------------------------------------- names */
 
 #define BIT(status) (1u << LAG_STATUS_##status)
@@ -423,6 +498,7 @@ main(void)
 		cmocka_unit_test(test_time_lag),
 		cmocka_unit_test(test_partition_status),
 		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_sparkline),
 		cmocka_unit_test(test_names),
 	};
 
