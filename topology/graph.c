@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,7 +217,8 @@ graph_groups_make(struct graph_groups *groups, Agraph_t *root, bool by_team,
 		snprintf(name, sizeof name, "cluster_%s_%zu", by_team ? "team" : "kafka", i);
 		groups->subgraphs[i] = agsubg(root, name, 1);
 		if (groups->subgraphs[i] == NULL ||
-		    style->group(data, groups->subgraphs[i], groups->names[i], by_team) < 0)
+		    (style->group != NULL &&
+		     style->group(data, groups->subgraphs[i], groups->names[i], by_team) < 0))
 			return -1;
 	}
 	return 0;
@@ -225,6 +227,126 @@ graph_groups_make(struct graph_groups *groups, Agraph_t *root, bool by_team,
 /* ---------------------------------------------------------------- the graph */
 
 #define GRAPH_NODE_KIND_COUNT (TOPOLOGY_PRINCIPAL + 1)
+
+/* cgraph's default IDs for named objects are the addresses of their interned names, and dot
+ * lays clusters out in the order of their IDs: in the order malloc happened to place their
+ * names, which differs from one drawing to the next in a process (the same topology came
+ * out differently on a second call). So a graph's ID discipline numbers graphs itself,
+ * 2, 4, 6... in order of creation (cgraph's anonymous IDs are odd), and keeps their names;
+ * nodes and edges have cgraph's default. (Leaving graph names to cgraph's fallback map, the
+ * simpler way, leaks its entries in Graphviz 2.42.) Its state is the struct graph whose
+ * discipline it is. */
+static void *
+graph_ids_open(Agraph_t *root, Agdisc_t *discipline)
+{
+	struct graph *graph = (struct graph *)(void *)((char *)discipline -
+	                                               offsetof(struct graph, discipline));
+
+	graph->root = root;
+	return graph;
+}
+
+static long
+graph_ids_map(void *state, int objtype, char *name, IDTYPE *id, int createflag)
+{
+	struct graph *graph = state;
+
+	if (objtype != AGRAPH || name == NULL)
+		return AgIdDisc.map(graph->root, objtype, name, id, createflag);
+	for (size_t i = 0; i < graph->graph_name_count; i++) {
+		if (graph->graph_names[i] != NULL && strcmp(graph->graph_names[i], name) == 0) {
+			*id = 2 * (IDTYPE)(i + 1);
+			return 1;
+		}
+	}
+	if (!createflag)
+		return 0;
+	if (graph->graph_name_count == graph->graph_name_size) {
+		size_t size = graph->graph_name_size == 0 ? 16 : 2 * graph->graph_name_size;
+		char **names = realloc(graph->graph_names, size * sizeof *names);
+
+		if (names == NULL)
+			return 0;       /* cgraph then maps the name itself */
+		graph->graph_names = names;
+		graph->graph_name_size = size;
+	}
+	/* interned, as cgraph's own names are: agwrite looks for a flag before the text */
+	graph->graph_names[graph->graph_name_count] = agstrdup(graph->root, name);
+	if (graph->graph_names[graph->graph_name_count] == NULL)
+		return 0;
+	*id = 2 * (IDTYPE)++graph->graph_name_count;
+	return 1;
+}
+
+/* The index in graph_names of a graph's ID, or graph_name_count for another ID. */
+static size_t
+graph_ids_index(const struct graph *graph, int objtype, IDTYPE id)
+{
+	if (objtype != AGRAPH || id % 2 != 0 || id == 0 || id / 2 > graph->graph_name_count)
+		return graph->graph_name_count;
+	return (size_t)(id / 2 - 1);
+}
+
+static long
+graph_ids_alloc(void *state, int objtype, IDTYPE id)
+{
+	return AgIdDisc.alloc(((struct graph *)state)->root, objtype, id);
+}
+
+static void
+graph_ids_free(void *state, int objtype, IDTYPE id)
+{
+	struct graph *graph = state;
+	size_t i = graph_ids_index(graph, objtype, id);
+
+	if (i < graph->graph_name_count) {
+		agstrfree(graph->root, graph->graph_names[i]);
+		graph->graph_names[i] = NULL;
+	} else {
+		AgIdDisc.free(graph->root, objtype, id);
+	}
+}
+
+static char *
+graph_ids_print(void *state, int objtype, IDTYPE id)
+{
+	struct graph *graph = state;
+	size_t i = graph_ids_index(graph, objtype, id);
+
+	if (i < graph->graph_name_count)
+		return graph->graph_names[i];
+	return AgIdDisc.print(graph->root, objtype, id);
+}
+
+static void
+graph_ids_close(void *state)
+{
+	struct graph *graph = state;
+
+	for (size_t i = 0; i < graph->graph_name_count; i++) {
+		if (graph->graph_names[i] != NULL)
+			agstrfree(graph->root, graph->graph_names[i]);
+	}
+	free(graph->graph_names);
+	graph->graph_names = NULL;
+	graph->graph_name_count = graph->graph_name_size = 0;
+}
+
+static void
+graph_ids_register(void *state, int objtype, void *object)
+{
+	AgIdDisc.idregister(((struct graph *)state)->root, objtype, object);
+}
+
+static Agiddisc_t graph_ids = {
+	.open = graph_ids_open,
+	.map = graph_ids_map,
+	.alloc = graph_ids_alloc,
+	.free = graph_ids_free,
+	.print = graph_ids_print,
+	.close = graph_ids_close,
+	.idregister = graph_ids_register,
+};
 
 const char *
 graph_check(const struct topology *topology)
@@ -262,7 +384,8 @@ graph_build(struct graph *graph, const struct topology *topology, const char *en
 	memset(graph, 0, sizeof *graph);
 	*problem = "out of memory";
 	graph->clusters_drawn = strcmp(engine, "dot") == 0 || strcmp(engine, "fdp") == 0;
-	graph->root = agopen("topology", Agdirected, NULL);
+	graph->discipline = (Agdisc_t){ .mem = &AgMemDisc, .id = &graph_ids, .io = &AgIoDisc };
+	graph->root = agopen("topology", Agdirected, &graph->discipline);
 	graph->nodes = calloc(topology->node_count + 1, sizeof *graph->nodes);
 	graph->edges = calloc(topology->edge_count + 1, sizeof *graph->edges);
 	failed = graph->root == NULL || graph->nodes == NULL || graph->edges == NULL;
@@ -272,7 +395,7 @@ graph_build(struct graph *graph, const struct topology *topology, const char *en
 		/* sfdp lets nodes overlap unless told not to. */
 		if (!graph->clusters_drawn)
 			graph_set(graph->root, "overlap", "prism");
-		failed = style->graph(data, graph) < 0 ||
+		failed = (style->graph != NULL && style->graph(data, graph) < 0) ||
 		         graph_groups_collect(&graph->teams, topology, true) < 0 ||
 		         graph_groups_collect(&graph->clusters, topology, false) < 0 ||
 		         graph_groups_make(&graph->teams, graph->root, true, style, data) < 0 ||
@@ -291,8 +414,9 @@ graph_build(struct graph *graph, const struct topology *topology, const char *en
 		}
 		graph->nodes[i] = agnode(parent != NULL ? parent : graph->root, node->id, 1);
 		failed = graph->nodes[i] == NULL ||
-		         style->node(data, graph->nodes[i], node,
-		                     graph->clusters_drawn && parent != NULL) < 0;
+		         (style->node != NULL &&
+		          style->node(data, graph->nodes[i], node,
+		                      graph->clusters_drawn && parent != NULL) < 0);
 	}
 	for (size_t i = 0; !failed && i < topology->edge_count; i++) {
 		const struct topology_edge *edge = &topology->edges[i];
@@ -300,7 +424,8 @@ graph_build(struct graph *graph, const struct topology *topology, const char *en
 		graph->edges[i] = agedge(graph->root, graph->nodes[edge->from], graph->nodes[edge->to],
 		                         NULL, 1);
 		failed = graph->edges[i] == NULL ||
-		         style->edge(data, graph->edges[i], topology, edge, graph->clusters_drawn) < 0;
+		         (style->edge != NULL &&
+		          style->edge(data, graph->edges[i], topology, edge, graph->clusters_drawn) < 0);
 	}
 	if (failed) {
 		graph_free(graph);

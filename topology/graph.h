@@ -63,10 +63,14 @@ struct graph {
 	struct graph_groups teams;      /* of services */
 	struct graph_groups clusters;   /* of topics, groups and principals */
 	bool clusters_drawn;            /* the engine draws cluster boxes (dot and fdp) */
+	/* how cgraph names the graph and its subgraphs (graph.c's graph_ids) */
+	Agdisc_t discipline;
+	char **graph_names;             /* by ID: 2, 4, 6... */
+	size_t graph_name_count, graph_name_size;
 };
 
-/* How the caller's drawing looks: the attributes of each part as graph_build makes it.
- * Each returns 0, or -1 to fail the build (out of memory). IN_CLUSTER: the node is drawn
+/* How the caller's drawing looks: the attributes of each part as graph_build makes it
+ * (NULL: none). Each returns 0, or -1 to fail the build (out of memory). IN_CLUSTER: the node is drawn
  * inside its team's or cluster's box (the box then names it). */
 struct graph_style {
 	int (*graph)(void *data, const struct graph *graph);
@@ -82,7 +86,8 @@ const char *graph_check(const struct topology *topology);
 
 /* GRAPH made of TOPOLOGY (checked by graph_check) for the layout engine ENGINE, styled by
  * STYLE with DATA. Returns 0, or -1 with *PROBLEM set (out of memory, two nodes with the
- * same id) and nothing to free. */
+ * same id) and nothing to free. Graphviz keeps pointers into GRAPH: it stays where it is
+ * until graph_free. */
 int graph_build(struct graph *graph, const struct topology *topology, const char *engine,
                 const struct graph_style *style, void *data, const char **problem);
 
