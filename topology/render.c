@@ -1,5 +1,6 @@
-/* topology_render: the topology drawn by Graphviz (cgraph builds the graph, gvc lays it
- * out and renders it). Graphviz lives behind this module only. */
+/* topology_render: the topology drawn by Graphviz in SVG, PNG, PDF or DOT: how its parts
+ * look (the graph itself is topology/graph.c's), then gvc lays it out and renders it.
+ * Graphviz lives behind the topology module (topology/) only. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include "kfleet/lag.h"
 #include "kfleet/strfmt.h"
 #include "kfleet/topology_render.h"
+#include "topology/graph.h"
 
 /* Debian 12 ships every plugin kfleet uses (core: svg and dot; dot_layout; neato_layout:
  * sfdp; pango: the cairo renderer for png and pdf; gd: png too) in this one package, and
@@ -60,7 +62,9 @@ static const struct render_node_style {
 		.fontcolor = "grey30", .unowned = true },
 };
 
-#define RENDER_NODE_KIND_COUNT (sizeof render_node_styles / sizeof render_node_styles[0])
+/* graph_check lets every kind of topology.h through: each has its style. */
+_Static_assert(sizeof render_node_styles / sizeof render_node_styles[0] == TOPOLOGY_PRINCIPAL + 1,
+               "a style per kind of node");
 
 /* A consumes edge's colour by its status; produces edges are solid dark blue. */
 static const struct render_status_style {
@@ -104,152 +108,17 @@ topology_format_name(enum topology_format format)
 	return (unsigned)format < RENDER_FORMAT_COUNT ? render_formats[format].name : NULL;
 }
 
-/* ---------------------------------------------------------------- Graphviz's messages */
-
-/* Graphviz reports through agerr, which prints on stderr unless given a function; that
- * function gets each message in pieces ("Error", ": ", the text), so the level is the
- * piece before. Warnings are dropped (kfleet's output stays clean); the first line of the
- * first error is kept for the caller. */
-static struct {
-	bool in_error;                  /* the pieces now coming belong to an error */
-	bool after_level;               /* the next ": " is the level's */
-	bool complete;                  /* the first error's first line is in */
-	unsigned errors;                /* errors reported (warnings are not counted) */
-	size_t length;
-	char first[256];
-} render_messages;
-
-static int
-render_message(char *piece)
-{
-	if (strcmp(piece, "Error") == 0 || strcmp(piece, "Warning") == 0) {
-		render_messages.in_error = piece[0] == 'E';
-		if (render_messages.in_error)
-			render_messages.errors++;
-		render_messages.after_level = true;
-		if (render_messages.length > 0)
-			render_messages.complete = true;
-		return 0;
-	}
-	if (render_messages.after_level && strcmp(piece, ": ") == 0) {
-		render_messages.after_level = false;
-		return 0;
-	}
-	render_messages.after_level = false;
-	if (!render_messages.in_error || render_messages.complete)
-		return 0;
-	for (const char *p = piece; *p != '\0'; p++) {
-		if (*p == '\n') {
-			render_messages.complete = render_messages.length > 0;
-			if (render_messages.complete)
-				break;
-			continue;
-		}
-		if (render_messages.length + 1 < sizeof render_messages.first)
-			render_messages.first[render_messages.length++] = *p;
-	}
-	render_messages.first[render_messages.length] = '\0';
-	return 0;
-}
-
-/* What agerr did before render_capture_start, restored by render_capture_end. */
-struct render_capture {
-	agusererrf previous_function;
-	agerrlevel_t previous_level;
-};
-
-static void
-render_capture_start(struct render_capture *capture)
-{
-	memset(&render_messages, 0, sizeof render_messages);
-	capture->previous_function = agseterrf(render_message);
-	capture->previous_level = agseterr(AGWARN);
-	agreseterrors();
-}
-
-static void
-render_capture_end(const struct render_capture *capture)
-{
-	agseterrf(capture->previous_function);
-	agseterr(capture->previous_level);
-}
-
-/* *ERR = "WHAT: Graphviz's first error", or WHAT alone when it said nothing. */
-static void
-render_fail(char **err, const char *what)
-{
-	while (render_messages.length > 0 && render_messages.first[render_messages.length - 1] == ' ')
-		render_messages.first[--render_messages.length] = '\0';
-	if (render_messages.length > 0)
-		*err = strfmt("%s: %s", what, render_messages.first);
-	else
-		*err = strfmt("%s", what);
-}
-
-/* ---------------------------------------------------------------- the context */
-
-/* One Graphviz context for the process, made on first use, with the names of its devices
- * (output formats) and layout engines. Graphviz 2.42's gvContext loses the text of its
- * plugin configuration (3.6 KB) at every call and gvPluginList the names it lists twice
- * (png of cairo and of gd), so each is asked once; Graphviz's state is global anyway.
- * Kept, all of it stays reachable until exit. */
-static struct {
-	GVC_t *gvc;
-	char **devices, **layouts;
-	int device_count, layout_count;
-} render_context;
-
-static GVC_t *
-render_context_get(void)
-{
-	if (render_context.gvc == NULL) {
-		render_context.gvc = gvContext();
-		if (render_context.gvc == NULL)
-			return NULL;
-		render_context.devices = gvPluginList(render_context.gvc, "device",
-		                                      &render_context.device_count, NULL);
-		render_context.layouts = gvPluginList(render_context.gvc, "layout",
-		                                      &render_context.layout_count, NULL);
-	}
-	return render_context.gvc;
-}
-
-/* Whether NAME is among the COUNT NAMES. */
-static bool
-render_listed(char *const *names, int count, const char *name)
-{
-	for (int i = 0; i < count; i++) {
-		if (names[i] != NULL && strcmp(names[i], name) == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool
-render_has_device(const char *name)
-{
-	return render_listed(render_context.devices, render_context.device_count, name);
-}
-
-static bool
-render_has_layout(const char *name)
-{
-	return render_listed(render_context.layouts, render_context.layout_count, name);
-}
-
 const char *
 topology_render_engine(const struct topology *topology)
 {
-	GVC_t *gvc;
-	struct render_capture capture;
+	struct graph_capture capture;
 	bool sfdp;
 
 	if (topology->node_count <= TOPOLOGY_SFDP_ABOVE)
 		return "dot";
-	render_capture_start(&capture);
-	gvc = render_context_get();
-	sfdp = gvc != NULL && render_has_layout("sfdp");
-	render_capture_end(&capture);
+	graph_capture_start(&capture);
+	sfdp = graph_context() != NULL && graph_has_layout("sfdp");
+	graph_capture_end(&capture);
 	return sfdp ? "sfdp" : "dot";
 }
 
@@ -359,106 +228,6 @@ render_set(void *object, const char *attribute, const char *value)
 	agsafeset(object, (char *)attribute, (char *)value, "");
 }
 
-/* ---------------------------------------------------------------- groups of nodes */
-
-/* The distinct non-NULL strings among the nodes (a team or a cluster), sorted: the
- * clusters of the drawing, in a stable order. */
-struct render_groups {
-	const char **names;
-	Agraph_t **subgraphs;
-	size_t count;
-};
-
-static int
-render_compare_names(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The team of a service, the cluster of the others: what the node is drawn inside. */
-static const char *
-render_node_group(const struct topology_node *node, bool by_team)
-{
-	if (node->kind == TOPOLOGY_SERVICE)
-		return by_team ? node->team : NULL;
-	return by_team ? NULL : node->cluster;
-}
-
-static int
-render_groups_collect(struct render_groups *groups, const struct topology *topology, bool by_team)
-{
-	size_t count = 0;
-
-	groups->names = calloc(topology->node_count + 1, sizeof *groups->names);
-	groups->subgraphs = calloc(topology->node_count + 1, sizeof *groups->subgraphs);
-	if (groups->names == NULL || groups->subgraphs == NULL)
-		return -1;
-	for (size_t i = 0; i < topology->node_count; i++) {
-		const char *name = render_node_group(&topology->nodes[i], by_team);
-
-		if (name != NULL)
-			groups->names[count++] = name;
-	}
-	qsort(groups->names, count, sizeof *groups->names, render_compare_names);
-	groups->count = 0;
-	for (size_t i = 0; i < count; i++) {
-		if (groups->count == 0 || strcmp(groups->names[groups->count - 1], groups->names[i]) != 0)
-			groups->names[groups->count++] = groups->names[i];
-	}
-	return 0;
-}
-
-static Agraph_t *
-render_groups_find(const struct render_groups *groups, const char *name)
-{
-	const char **found;
-
-	if (name == NULL || groups->count == 0)
-		return NULL;
-	found = bsearch(&name, groups->names, groups->count, sizeof *groups->names,
-	                render_compare_names);
-	return found != NULL ? groups->subgraphs[found - groups->names] : NULL;
-}
-
-static void
-render_groups_free(struct render_groups *groups)
-{
-	free(groups->names);
-	free(groups->subgraphs);
-}
-
-/* One Graphviz cluster per group: "cluster_team_<n>" or "cluster_kafka_<n>", n in the
- * groups' sorted order. */
-static int
-render_groups_draw(struct render_groups *groups, Agraph_t *graph, bool by_team,
-                   struct render_text *text)
-{
-	for (size_t i = 0; i < groups->count; i++) {
-		char name[64];
-		Agraph_t *subgraph;
-
-		snprintf(name, sizeof name, "cluster_%s_%zu", by_team ? "team" : "kafka", i);
-		subgraph = agsubg(graph, name, 1);
-		if (subgraph == NULL)
-			return -1;
-		groups->subgraphs[i] = subgraph;
-		render_text_name(text, groups->names[i], RENDER_LABEL);
-		render_set_text(subgraph, "label", text);
-		render_text_add(text, "%s:", by_team ? "team" : "kafka");
-		render_text_name(text, groups->names[i], RENDER_LABEL);
-		render_set_text(subgraph, "id", text);
-		render_text_add(text, "%s ", by_team ? "team" : "Kafka cluster");
-		render_text_name(text, groups->names[i], RENDER_TOOLTIP);
-		render_set_text(subgraph, "tooltip", text);
-		render_set(subgraph, "class", by_team ? "team" : "kafka");
-		render_set(subgraph, "style", by_team ? "rounded" : "rounded,filled");
-		render_set(subgraph, "color", by_team ? "steelblue3" : "grey60");
-		render_set(subgraph, "fillcolor", by_team ? "white" : "grey97");
-		render_set(subgraph, "fontcolor", by_team ? "steelblue4" : "grey25");
-	}
-	return 0;
-}
-
 /* ---------------------------------------------------------------- the graph */
 
 /* A node as edges' tooltips name it: a service by its name, the others as cluster/name. */
@@ -473,19 +242,56 @@ render_text_node(struct render_text *text, const struct topology_node *node,
 	render_text_name(text, node->name, escape);
 }
 
-static Agnode_t *
-render_node(Agraph_t *graph, const struct topology_node *node, const struct render_groups *teams,
-            const struct render_groups *clusters, bool clusters_drawn, struct render_text *text)
+/* The drawing's fonts; sfdp's nodes drawn over the edges. */
+static int
+render_style_graph(void *data, const struct graph *graph)
+{
+	Agraph_t *root = graph->root;
+
+	(void)data;
+	render_set(root, "fontname", RENDER_FONT);
+	render_set(root, "fontsize", "12");
+	render_set(root, "id", "topology");
+	render_set(root, "tooltip", "kfleet topology");
+	if (!graph->clusters_drawn)
+		render_set(root, "outputorder", "edgesfirst");
+	agattr(root, AGNODE, "fontname", RENDER_FONT);
+	agattr(root, AGNODE, "fontsize", "11");
+	agattr(root, AGEDGE, "fontname", RENDER_FONT);
+	agattr(root, AGEDGE, "fontsize", "9");
+	return 0;
+}
+
+/* A team's or a Kafka cluster's box. */
+static int
+render_style_group(void *data, Agraph_t *subgraph, const char *name, bool by_team)
+{
+	struct render_text *text = data;
+
+	render_text_name(text, name, RENDER_LABEL);
+	render_set_text(subgraph, "label", text);
+	render_text_add(text, "%s:", by_team ? "team" : "kafka");
+	render_text_name(text, name, RENDER_LABEL);
+	render_set_text(subgraph, "id", text);
+	render_text_add(text, "%s ", by_team ? "team" : "Kafka cluster");
+	render_text_name(text, name, RENDER_TOOLTIP);
+	render_set_text(subgraph, "tooltip", text);
+	render_set(subgraph, "class", by_team ? "team" : "kafka");
+	render_set(subgraph, "style", by_team ? "rounded" : "rounded,filled");
+	render_set(subgraph, "color", by_team ? "steelblue3" : "grey60");
+	render_set(subgraph, "fillcolor", by_team ? "white" : "grey97");
+	render_set(subgraph, "fontcolor", by_team ? "steelblue4" : "grey25");
+	return text->failed ? -1 : 0;
+}
+
+static int
+render_style_node(void *data, Agnode_t *drawn, const struct topology_node *node, bool in_cluster)
 {
 	const struct render_node_style *style = &render_node_styles[node->kind];
-	Agraph_t *parent = node->kind == TOPOLOGY_SERVICE
-		? render_groups_find(teams, node->team) : render_groups_find(clusters, node->cluster);
-	Agnode_t *drawn = agnode(parent != NULL ? parent : graph, (char *)node->id, 1);
+	struct render_text *text = data;
 
-	if (drawn == NULL)
-		return NULL;
 	/* Inside a cluster box the cluster goes without saying; sfdp draws no box. */
-	if (clusters_drawn && parent != NULL)
+	if (in_cluster)
 		render_text_name(text, node->name, RENDER_LABEL);
 	else
 		render_text_node(text, node, RENDER_LABEL);
@@ -516,16 +322,17 @@ render_node(Agraph_t *graph, const struct topology_node *node, const struct rend
 		render_text_add(text, "\\nteam: none");
 	}
 	render_set_text(drawn, "tooltip", text);
-	return drawn;
+	return text->failed ? -1 : 0;
 }
 
 /* The edge between two drawn nodes. Consumes edges show their lag: all of them in a dot
  * drawing, only those not OK in a large one (sfdp), where thousands of labels would hide
  * the drawing; their tooltips always do. */
 static int
-render_edge(Agraph_t *graph, Agnode_t **drawn, const struct topology *topology,
-            const struct topology_edge *edge, bool label_all, struct render_text *text)
+render_style_edge(void *data, Agedge_t *line, const struct topology *topology,
+                  const struct topology_edge *edge, bool label_all)
 {
+	struct render_text *text = data;
 	const struct topology_node *from = &topology->nodes[edge->from];
 	const struct topology_node *to = &topology->nodes[edge->to];
 	bool consumes = edge->kind == TOPOLOGY_CONSUMES;
@@ -533,13 +340,10 @@ render_edge(Agraph_t *graph, Agnode_t **drawn, const struct topology *topology,
 		&render_status_styles[(unsigned)edge->status < LAG_STATUS_COUNT ? edge->status
 		                                                                : LAG_STATUS_UNKNOWN];
 	const char *status_name = lag_status_name(edge->status);
-	Agedge_t *line = agedge(graph, drawn[edge->from], drawn[edge->to], NULL, 1);
 	char lag[LAG_COUNT_SIZE] = "", time_lag[LAG_DURATION_SIZE] = "";
 	bool lag_known = consumes && edge->lag >= 0;
 	const char *separator = "";
 
-	if (line == NULL)
-		return -1;
 	if (lag_known) {
 		lag_format_count(edge->lag, lag, sizeof lag);
 		if (edge->max_time_lag_ms >= 0)
@@ -595,91 +399,16 @@ render_edge(Agraph_t *graph, Agnode_t **drawn, const struct topology *topology,
 	if (*separator == '\0')
 		render_text_add(text, "unknown");
 	render_set_text(line, "tooltip", text);
-	return 0;
+	return text->failed ? -1 : 0;
 }
 
-/* Whether TOPOLOGY's edges point at its nodes and its node ids are set: a malformed
- * topology is an error, not a crash. */
-static const char *
-render_check(const struct topology *topology)
-{
-	if (topology->node_count > 0 && topology->nodes == NULL)
-		return "the topology has nodes but no node array";
-	if (topology->edge_count > 0 && topology->edges == NULL)
-		return "the topology has edges but no edge array";
-	for (size_t i = 0; i < topology->node_count; i++) {
-		if (topology->nodes[i].id == NULL || topology->nodes[i].id[0] == '\0')
-			return "a node of the topology has no id";
-		if ((unsigned)topology->nodes[i].kind >= RENDER_NODE_KIND_COUNT)
-			return "a node of the topology has an unknown kind";
-	}
-	for (size_t i = 0; i < topology->edge_count; i++) {
-		if (topology->edges[i].from >= topology->node_count ||
-		    topology->edges[i].to >= topology->node_count)
-			return "an edge of the topology points past its nodes";
-	}
-	return NULL;
-}
-
-/* The whole drawing of TOPOLOGY laid out by ENGINE, or NULL (out of memory, or a
- * duplicate node id). */
-static Agraph_t *
-render_graph(const struct topology *topology, const char *engine, const char **problem)
-{
-	Agraph_t *graph = agopen("topology", Agdirected, NULL);
-	struct render_groups teams = { 0 }, clusters = { 0 };
-	struct render_text text = { 0 };
-	Agnode_t **drawn = calloc(topology->node_count + 1, sizeof *drawn);
-	bool clusters_drawn = strcmp(engine, "dot") == 0 || strcmp(engine, "fdp") == 0;
-	bool failed = graph == NULL || drawn == NULL;
-
-	*problem = "out of memory";
-	if (!failed) {
-		render_set(graph, "layout", engine);
-		render_set(graph, "rankdir", "LR");
-		render_set(graph, "fontname", RENDER_FONT);
-		render_set(graph, "fontsize", "12");
-		render_set(graph, "id", "topology");
-		render_set(graph, "tooltip", "kfleet topology");
-		/* sfdp: nodes apart (its default lets them overlap), drawn over the edges. */
-		if (!clusters_drawn) {
-			render_set(graph, "overlap", "prism");
-			render_set(graph, "outputorder", "edgesfirst");
-		}
-		agattr(graph, AGNODE, "fontname", RENDER_FONT);
-		agattr(graph, AGNODE, "fontsize", "11");
-		agattr(graph, AGEDGE, "fontname", RENDER_FONT);
-		agattr(graph, AGEDGE, "fontsize", "9");
-		failed = render_groups_collect(&teams, topology, true) < 0 ||
-		         render_groups_collect(&clusters, topology, false) < 0 ||
-		         render_groups_draw(&teams, graph, true, &text) < 0 ||
-		         render_groups_draw(&clusters, graph, false, &text) < 0;
-	}
-	for (size_t i = 0; !failed && i < topology->node_count; i++) {
-		if (agnode(graph, (char *)topology->nodes[i].id, 0) != NULL) {
-			*problem = "two nodes of the topology have the same id";
-			failed = true;
-			break;
-		}
-		drawn[i] = render_node(graph, &topology->nodes[i], &teams, &clusters, clusters_drawn,
-		                       &text);
-		failed = drawn[i] == NULL;
-	}
-	for (size_t i = 0; !failed && i < topology->edge_count; i++)
-		failed = render_edge(graph, drawn, topology, &topology->edges[i], clusters_drawn,
-		                     &text) < 0;
-	failed = failed || text.failed;
-
-	free(text.data);
-	free(drawn);
-	render_groups_free(&teams);
-	render_groups_free(&clusters);
-	if (failed && graph != NULL) {
-		agclose(graph);
-		graph = NULL;
-	}
-	return graph;
-}
+/* How a drawing looks, for graph_build; its data is a struct render_text. */
+static const struct graph_style render_style = {
+	.graph = render_style_graph,
+	.group = render_style_group,
+	.node = render_style_node,
+	.edge = render_style_edge,
+};
 
 /* GRAPH as DOT, unlaid, into a new buffer (caller frees). */
 static int
@@ -710,9 +439,9 @@ render_laid_out(GVC_t *gvc, Agraph_t *graph, const char *engine, const char *for
 
 	/* An error Graphviz reports while it carries on (dot's "trouble in init_rank", a lost
 	 * edge) is a failure too: the drawing would not show the whole topology. */
-	if (gvLayout(gvc, graph, engine) != 0 || render_messages.errors > 0) {
+	if (gvLayout(gvc, graph, engine) != 0 || graph_errors() > 0) {
 		gvFreeLayout(gvc, graph);
-		render_fail(err, "Graphviz could not lay out the topology");
+		graph_fail(err, "Graphviz could not lay out the topology");
 		return -1;
 	}
 	rc = gvRenderData(gvc, graph, format, &result, &result_length);
@@ -727,10 +456,10 @@ render_laid_out(GVC_t *gvc, Agraph_t *graph, const char *engine, const char *for
 	if (rc == 0)
 		gvFreeRenderData(result);
 	gvFreeLayout(gvc, graph);
-	if (rc != 0 || result == NULL || render_messages.errors > 0) {
+	if (rc != 0 || result == NULL || graph_errors() > 0) {
 		free(*data);
 		*data = NULL;
-		render_fail(err, "Graphviz could not render the topology");
+		graph_fail(err, "Graphviz could not render the topology");
 		return -1;
 	}
 	if (*data == NULL) {
@@ -751,11 +480,12 @@ int
 topology_render_with_engine(const struct topology *topology, enum topology_format format,
                             const char *engine, char **data, size_t *length, char **err)
 {
-	struct render_capture capture;
+	struct graph_capture capture;
 	const struct render_format *wanted;
+	struct render_text text = { 0 };
+	struct graph graph;
 	const char *problem;
 	GVC_t *gvc;
-	Agraph_t *graph;
 	int rc = -1;
 
 	*data = NULL;
@@ -766,7 +496,7 @@ topology_render_with_engine(const struct topology *topology, enum topology_forma
 		return -1;
 	}
 	wanted = &render_formats[format];
-	problem = render_check(topology);
+	problem = graph_check(topology);
 	if (problem != NULL) {
 		*err = strfmt("%s", problem);
 		return -1;
@@ -774,18 +504,18 @@ topology_render_with_engine(const struct topology *topology, enum topology_forma
 	if (engine == NULL)
 		engine = topology_render_engine(topology);
 
-	render_capture_start(&capture);
-	gvc = render_context_get();
+	graph_capture_start(&capture);
+	gvc = graph_context();
 	if (gvc == NULL) {
-		render_fail(err, "Graphviz could not start");
+		graph_fail(err, "Graphviz could not start");
 		goto out;
 	}
-	if (format != TOPOLOGY_FORMAT_DOT && !render_has_device(wanted->name)) {
+	if (format != TOPOLOGY_FORMAT_DOT && !graph_has_device(wanted->name)) {
 		*err = strfmt("Graphviz cannot write %s here (no %s plugin): %s", wanted->name,
 		              wanted->plugin, RENDER_PLUGIN_HINT);
 		goto out;
 	}
-	if (format != TOPOLOGY_FORMAT_DOT && !render_has_layout(engine)) {
+	if (format != TOPOLOGY_FORMAT_DOT && !graph_has_layout(engine)) {
 		bool ours = strcmp(engine, "dot") == 0 || strcmp(engine, "sfdp") == 0;
 
 		*err = strfmt("Graphviz cannot lay graphs out with %s here%s%s", engine,
@@ -793,21 +523,21 @@ topology_render_with_engine(const struct topology *topology, enum topology_forma
 		              ours ? RENDER_PLUGIN_HINT : "");
 		goto out;
 	}
-	graph = render_graph(topology, engine, &problem);
-	if (graph == NULL) {
+	if (graph_build(&graph, topology, engine, &render_style, &text, &problem) < 0) {
 		*err = strfmt("%s", problem);
 		goto out;
 	}
 	if (format == TOPOLOGY_FORMAT_DOT) {
-		rc = render_dot(graph, data, length);
+		rc = render_dot(graph.root, data, length);
 		if (rc < 0)
-			render_fail(err, "Graphviz could not write the topology as DOT");
+			graph_fail(err, "Graphviz could not write the topology as DOT");
 	} else {
-		rc = render_laid_out(gvc, graph, engine, wanted->name, data, length, err);
+		rc = render_laid_out(gvc, graph.root, engine, wanted->name, data, length, err);
 	}
-	agclose(graph);
+	graph_free(&graph);
 out:
-	render_capture_end(&capture);
+	free(text.data);
+	graph_capture_end(&capture);
 	if (rc < 0) {
 		free(*data);
 		*data = NULL;
