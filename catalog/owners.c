@@ -53,6 +53,13 @@ struct owners {
 	size_t service_count;
 	struct owners_binding *bindings;
 	size_t binding_count;
+	/* The bindings again, by index: those whose pattern is a plain name sorted by (kind,
+	 * pattern, order), so a name finds them by binary search, and the globs in order.
+	 * Thousands of groups are matched against thousands of services' bindings. */
+	size_t *exact;
+	size_t exact_count;
+	size_t *globs;
+	size_t glob_count;
 	struct owners_topic_row *topics;
 	size_t topic_count;
 };
@@ -218,6 +225,45 @@ owners_load_topics(struct store *store, struct owners *owners, char **err)
 	return 0;
 }
 
+static int
+owners_exact_compare(const void *a, const void *b, void *context)
+{
+	const struct owners *owners = context;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct owners_binding *x = &owners->bindings[i], *y = &owners->bindings[j];
+	int cmp;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	cmp = strcmp(x->pattern, y->pattern);
+	if (cmp != 0)
+		return cmp;
+	return i < j ? -1 : i > j;
+}
+
+/* Index the bindings for owners_match. */
+static int
+owners_index(struct owners *owners)
+{
+	owners->exact = calloc(owners->binding_count + 1, sizeof *owners->exact);
+	owners->globs = calloc(owners->binding_count + 1, sizeof *owners->globs);
+	if (owners->exact == NULL || owners->globs == NULL)
+		return -1;
+	for (size_t i = 0; i < owners->binding_count; i++) {
+		const struct owners_binding *b = &owners->bindings[i];
+
+		if (b->pattern == NULL || b->service >= owners->service_count)
+			continue;
+		if (b->pattern[b->head] == '\0')
+			owners->exact[owners->exact_count++] = i;
+		else
+			owners->globs[owners->glob_count++] = i;
+	}
+	qsort_r(owners->exact, owners->exact_count, sizeof *owners->exact, owners_exact_compare,
+	        owners);
+	return 0;
+}
+
 struct owners *
 owners_load(struct store *store, char **err)
 {
@@ -230,6 +276,11 @@ owners_load(struct store *store, char **err)
 	if (owners_load_services(store, owners, err) < 0 ||
 	    owners_load_bindings(store, owners, err) < 0 ||
 	    owners_load_topics(store, owners, err) < 0) {
+		owners_free(owners);
+		return NULL;
+	}
+	if (owners_index(owners) < 0) {
+		*err = strfmt("catalog %s: out of memory", store_path(store));
 		owners_free(owners);
 		return NULL;
 	}
@@ -262,6 +313,8 @@ owners_free(struct owners *owners)
 	}
 	free(owners->services);
 	free(owners->bindings);
+	free(owners->exact);
+	free(owners->globs);
 	free(owners->topics);
 	free(owners);
 }
@@ -288,21 +341,46 @@ owners_score(const struct owners_binding *b, const char *cluster, const char *na
 	return b->cluster != NULL ? score * 2 : score;
 }
 
+/* The binding of KIND that fits NAME on CLUSTER best (owners_score), the first in service
+ * order on a tie. A plain name always fits better than a glob, so the globs are tried only
+ * when no plain name fits. */
 static struct owner
 owners_match(const struct owners *owners, enum owners_kind kind, const char *cluster,
              const char *name)
 {
-	const struct owners_binding *best = NULL;
-	size_t best_score = 0;
+	const struct owners_binding *best = NULL, *plain;
+	size_t best_score = 0, low = 0, high = owners->exact_count;
 
 	if (name == NULL)
 		return (struct owner){ 0 };
-	/* Bindings come in service name order: on a tie the first service wins. */
-	for (size_t i = 0; i < owners->binding_count; i++) {
-		const struct owners_binding *b = &owners->bindings[i];
+	/* The first plain binding of KIND whose pattern is not below NAME. */
+	while (low < high) {
+		size_t mid = low + (high - low) / 2;
+		const struct owners_binding *b = &owners->bindings[owners->exact[mid]];
+
+		if (b->kind < kind || (b->kind == kind && strcmp(b->pattern, name) < 0))
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	for (size_t i = low; i < owners->exact_count; i++) {
+		const struct owners_binding *b = &owners->bindings[owners->exact[i]];
 		size_t score;
 
-		if (b->kind != kind || b->service >= owners->service_count)
+		if (b->kind != kind || strcmp(b->pattern, name) != 0)
+			break;
+		score = owners_score(b, cluster, name);
+		if (score > best_score) {
+			best = b;
+			best_score = score;
+		}
+	}
+	plain = best;
+	for (size_t i = 0; plain == NULL && i < owners->glob_count; i++) {
+		const struct owners_binding *b = &owners->bindings[owners->globs[i]];
+		size_t score;
+
+		if (b->kind != kind)
 			continue;
 		score = owners_score(b, cluster, name);
 		if (score > best_score) {
