@@ -99,10 +99,7 @@ static const char sql_topic_configs[] =
 #define LISTING_GROUPS_SELECT \
 	"SELECT c.name AS cluster, g.name AS \"group\", g.state AS state," \
 	" (SELECT count(*) FROM group_members m WHERE m.consumer_group_id = g.id) AS members," \
-	" (SELECT sum(max(p.high_watermark - o.committed_offset, 0)) FROM committed_offsets o" \
-	"   JOIN topics t ON t.cluster_id = g.cluster_id AND t.name = o.topic" \
-	"   JOIN partitions p ON p.topic_id = t.id AND p.partition = o.partition" \
-	"   WHERE o.consumer_group_id = g.id) AS lag," \
+	" coalesce(g.lag, " SCHEMA_GROUP_LAG("g") ") AS lag," \
 	" g.max_time_lag_ms / 1000.0 AS max_time_lag_seconds, g.status AS status," \
 	" g.status_reason AS status_reason" \
 	" FROM consumer_groups g JOIN clusters c ON c.id = g.cluster_id" \

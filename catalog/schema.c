@@ -287,9 +287,15 @@ static const char schema_v2[] =
 	"ALTER TABLE offset_resets ADD COLUMN outcome TEXT NOT NULL DEFAULT 'done'"
 	"  CHECK (outcome IN ('done', 'partial', 'failed'));";
 
+/* Version 3: each group's total lag, computed once per generation by the writer rather
+ * than by every reader (the terminal UI lists 5,000 groups over 150,000 offsets at once). */
+static const char schema_v3[] =
+	"ALTER TABLE consumer_groups ADD COLUMN lag INTEGER;";
+
 const struct schema_migration schema_migrations[] = {
 	{ .version = 1, .sql = schema_v1 },
 	{ .version = 2, .sql = schema_v2 },
+	{ .version = 3, .sql = schema_v3 },
 };
 
 const size_t schema_migration_count = sizeof schema_migrations / sizeof schema_migrations[0];

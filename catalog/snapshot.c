@@ -47,6 +47,11 @@ static const char *const sql_clear_current[] = {
 	"DELETE FROM consumer_groups WHERE cluster_id = ?1",
 };
 
+/* Every group's total lag, once the generation's topics and offsets are written. */
+static const char *const sql_group_lag[] = {
+	"UPDATE consumer_groups AS g SET lag = " SCHEMA_GROUP_LAG("g") " WHERE g.cluster_id = ?1",
+};
+
 static const char sql_insert_broker[] =
 	"INSERT INTO brokers (cluster_id, node_id, host, port, rack) VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char sql_insert_topic[] =
@@ -585,6 +590,10 @@ snapshot_write_generation(struct snapshot_job *job, char **err)
 		if (snapshot_has(job, snapshot_writers[i].section) &&
 		    snapshot_writers[i].write(job, err) < 0)
 			return -1;
+	if (snapshot_run_for_cluster(job, sql_group_lag,
+	                             sizeof sql_group_lag / sizeof sql_group_lag[0], "group lag",
+	                             err) < 0)
+		return -1;
 	if (job->history != NULL &&
 	    history_write_frame(job->history, job->store, job->cluster_id, err) < 0)
 		return -1;
