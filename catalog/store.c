@@ -172,6 +172,17 @@ store_pragma_int(struct store *store, const char *pragma, int *value, char **err
 	return 0;
 }
 
+int
+store_data_version(struct store *store, long long *version, char **err)
+{
+	int value;
+
+	if (store_pragma_int(store, "PRAGMA data_version", &value, err) < 0)
+		return -1;
+	*version = value;
+	return 0;
+}
+
 /* Switch to WAL; a file catalog that cannot (e.g. on a file system without shared memory)
  * is refused, since readers would then block the agents. In-memory catalogs stay in
  * their own mode. */

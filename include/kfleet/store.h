@@ -18,6 +18,12 @@ void store_close(struct store *store);
 /* The path STORE was opened with, for messages. */
 const char *store_path(const struct store *store);
 
+/* A number that changes whenever another connection (an agent writing a generation, an
+ * import) has committed to the catalog since STORE last looked: SQLite's data_version.
+ * The terminal UI polls it to refresh by itself. Returns 0 with *VERSION set, or -1 with
+ * *err set (caller frees). */
+int store_data_version(struct store *store, long long *version, char **err);
+
 /* The newest schema version this kfleet knows (what store_open migrates to). */
 int store_schema_version(void);
 
