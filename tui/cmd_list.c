@@ -102,6 +102,12 @@ static const struct list_view list_views[LISTING_KIND_COUNT] = {
 		NAME("consumer_groups", "CONSUMER GROUPS"),
 		NAME("principals", "PRINCIPALS", .drop = 3),
 		NAME("produces", "PRODUCES", .drop = 2)) },
+	/* kfleet offsets history's */
+	[LISTING_OFFSET_RESETS] = { LISTING_OFFSET_RESETS, COLUMNS(
+		NUMBER("id", "ID"), TEXT("time", "TIME"), TEXT("cluster", "CLUSTER"),
+		NAME("group", "GROUP"), NAME("mode", "MODE"), TEXT("outcome", "OUTCOME"),
+		TEXT("user", "USER", .drop = 2), TEXT("host", "HOST", .drop = 1),
+		NAME("partitions", "PARTITIONS", .drop = 3)) },
 	[LISTING_TEAMS] = { LISTING_TEAMS, COLUMNS(
 		TEXT("team", "TEAM"), NAME("email", "EMAIL", .drop = 1),
 		NAME("services", "SERVICES")) },

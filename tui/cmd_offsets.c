@@ -21,6 +21,7 @@
 #include "kfleet/reset_file.h"
 #include "kfleet/strfmt.h"
 #include "tui/cli.h"
+#include "tui/cmd_list.h"
 #include "tui/cmd_offsets.h"
 #include "tui/output.h"
 
@@ -48,17 +49,6 @@ static const struct output_column plan_columns[] = {
 	{ .field = "error", .heading = "ERROR", .shrinks = true, .null_text = "", .drop = 3 },
 };
 
-static const struct output_column history_columns[] = {
-	{ .field = "id", .heading = "ID", .right = true },
-	{ .field = "time", .heading = "TIME" },
-	{ .field = "cluster", .heading = "CLUSTER" },
-	{ .field = "group", .heading = "GROUP", .shrinks = true },
-	{ .field = "mode", .heading = "MODE", .shrinks = true },
-	{ .field = "outcome", .heading = "OUTCOME" },
-	{ .field = "user", .heading = "USER", .drop = 2 },
-	{ .field = "host", .heading = "HOST", .drop = 1 },
-	{ .field = "partitions", .heading = "PARTITIONS", .shrinks = true, .drop = 3 },
-};
 
 static void
 offsets_usage(FILE *out)
@@ -189,7 +179,7 @@ offsets_text_or_null(const char *text)
 	return text != NULL ? json_string(text) : json_null();
 }
 
-static json_t *
+json_t *
 offsets_plan_rows(const struct reset_plan *plan)
 {
 	json_t *rows = json_array();
@@ -219,6 +209,13 @@ offsets_plan_rows(const struct reset_plan *plan)
 		}
 	}
 	return rows;
+}
+
+const struct output_column *
+offsets_plan_columns(size_t *count)
+{
+	*count = sizeof plan_columns / sizeof plan_columns[0];
+	return plan_columns;
 }
 
 static int
@@ -272,45 +269,56 @@ offsets_export(const struct cli_command *command, const struct reset_plan *plan,
 
 /* ---------------------------------------------------------------- executing */
 
+int64_t
+offsets_record_group(struct store *store, const char *cluster, const struct reset_group *group,
+                     const char *mode, int64_t undo_of, char **err)
+{
+	char user[256], host[256];
+	struct audit_partition *partitions;
+	struct audit_entry entry;
+	int64_t id;
+
+	offsets_identity(user, sizeof user, host, sizeof host);
+	partitions = calloc(group->row_count + 1, sizeof *partitions);
+	if (partitions == NULL) {
+		*err = strdup("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < group->row_count; i++)
+		partitions[i] = (struct audit_partition){
+			.topic = group->rows[i].topic, .partition = group->rows[i].partition,
+			.before = group->rows[i].current, .after = group->rows[i].target,
+			.error = group->rows[i].error,
+		};
+	entry = (struct audit_entry){
+		.time_ms = offsets_now_ms(), .user = user, .host = host, .cluster = cluster,
+		.group = group->group, .mode = mode, .undo_of = undo_of,
+		.partitions = partitions, .partition_count = group->row_count,
+	};
+	id = audit_record(store, &entry, err);
+	free(partitions);
+	return id;
+}
+
 /* Record each group PLAN wrote in the audit log, and say what was done. Returns 0, or -1
  * when the catalog could not record one (the reset itself is done: say so loudly). */
 static int
 offsets_record(const struct cli_command *command, struct store *store, const char *cluster,
                const struct reset_plan *plan, const char *mode, int64_t undo_of)
 {
-	char user[256], host[256];
-	int64_t now = offsets_now_ms();
 	int status = 0;
 
-	offsets_identity(user, sizeof user, host, sizeof host);
 	for (size_t g = 0; g < plan->group_count; g++) {
 		const struct reset_group *group = &plan->groups[g];
-		struct audit_partition *partitions;
-		struct audit_entry entry;
 		size_t written = 0;
 		char *err = NULL;
 		int64_t id;
 
 		if (!group->applied)
 			continue;
-		partitions = calloc(group->row_count + 1, sizeof *partitions);
-		if (partitions == NULL)
-			return -1;
-		for (size_t i = 0; i < group->row_count; i++) {
-			partitions[i] = (struct audit_partition){
-				.topic = group->rows[i].topic, .partition = group->rows[i].partition,
-				.before = group->rows[i].current, .after = group->rows[i].target,
-				.error = group->rows[i].error,
-			};
+		for (size_t i = 0; i < group->row_count; i++)
 			written += group->rows[i].error == NULL;
-		}
-		entry = (struct audit_entry){
-			.time_ms = now, .user = user, .host = host, .cluster = cluster,
-			.group = group->group, .mode = mode, .undo_of = undo_of,
-			.partitions = partitions, .partition_count = group->row_count,
-		};
-		id = audit_record(store, &entry, &err);
-		free(partitions);
+		id = offsets_record_group(store, cluster, group, mode, undo_of, &err);
 		if (id < 0) {
 			fprintf(stderr, "kfleet %s: %s: the reset of %s WAS applied but is not in the audit "
 			        "log: %s\n", command->name, group->group, group->group, err);
@@ -851,7 +859,8 @@ offsets_history(const struct cli_command *command, int argc, char **argv)
 	enum output_format format = OUTPUT_TABLE;
 	const char *catalog = NULL;
 	const char *const *fields;
-	size_t field_count;
+	size_t field_count, column_count;
+	const struct output_column *columns;
 	struct store *store;
 	json_t *rows;
 	char *err = NULL;
@@ -890,8 +899,8 @@ offsets_history(const struct cli_command *command, int argc, char **argv)
 		return CLI_EXIT_FAILED;
 	}
 	fields = listing_fields(LISTING_OFFSET_RESETS, &field_count);
-	if (output_rows(stdout, rows, format, fields, field_count, history_columns,
-	                sizeof history_columns / sizeof history_columns[0],
+	columns = cmd_list_columns(LISTING_OFFSET_RESETS, &column_count);
+	if (output_rows(stdout, rows, format, fields, field_count, columns, column_count,
 	                output_width(stdout)) < 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "kfleet %s: writing the listing failed\n", command->name);
 		status = CLI_EXIT_FAILED;

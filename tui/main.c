@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kfleet/listing.h"
 #include "tui/cli.h"
@@ -13,6 +14,7 @@
 #include "tui/cmd_list.h"
 #include "tui/cmd_offsets.h"
 #include "tui/cmd_topology.h"
+#include "tui/tui.h"
 
 static const struct cli_command commands[] = {
 	{ "clusters", "Clusters, their status and the age of their last collection",
@@ -42,15 +44,18 @@ static const struct cli_command commands[] = {
 	  cmd_app_run, 0 },
 	{ "topology", "Export who produces and consumes what, drawn by Graphviz or as JSON",
 	  cmd_topology_run, 0 },
+	{ "tui", "Browse the fleet in the terminal (what kfleet alone opens on a terminal)",
+	  tui_command_run, 0 },
 };
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: kfleet [--help] [--version] COMMAND [ARGS]\n"
+	        "usage: kfleet [--help] [--version] [COMMAND [ARGS]]\n"
 	        "\n"
 	        "Operator tooling for Kafka fleets: reads the catalog kfleet-agent keeps.\n"
+	        "Without a command, on a terminal, opens the terminal UI (kfleet tui).\n"
 	        "\n"
 	        "commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
@@ -94,6 +99,14 @@ main(int argc, char **argv)
 				return commands[i].run(&commands[i], argc - optind, argv + optind);
 		fprintf(stderr, "kfleet: unknown command '%s': see 'kfleet --help'\n", argv[optind]);
 		return CLI_EXIT_USAGE;
+	}
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		static const struct cli_command *tui_command;
+
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			if (strcmp(commands[i].name, "tui") == 0)
+				tui_command = &commands[i];
+		return tui_command->run(tui_command, argc - optind + 1, argv + optind - 1);
 	}
 	usage(stderr);
 	return CLI_EXIT_USAGE;

@@ -96,7 +96,8 @@ output_scalar(struct output_text *text, const json_t *value, const char *null_te
 		output_append_str(text, number);
 		break;
 	case JSON_REAL:
-		snprintf(number, sizeof number, "%.17g", json_real_value(value));
+		/* 15 digits: what a double holds exactly, so 14104 ms / 1000 reads 14.104 */
+		snprintf(number, sizeof number, "%.15g", json_real_value(value));
 		output_append_str(text, number);
 		break;
 	case JSON_TRUE:

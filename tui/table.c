@@ -100,6 +100,8 @@ table_row_key(const struct table *table, const json_t *row)
 			fputs(json_string_value(value), out);
 		else if (json_is_integer(value))
 			fprintf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+		else if (value != NULL && !json_is_null(value))
+			json_dumpf(value, out, JSON_COMPACT | JSON_SORT_KEYS);
 		fputc('\x1f', out);
 	}
 	if (fclose(out) != 0 || key == NULL) {

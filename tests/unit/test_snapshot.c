@@ -217,6 +217,9 @@ static const struct catalog_test_expectation rows_after_a[] = {
 	{ "SELECT count(*) FROM group_members", 2 },
 	{ "SELECT count(*) FROM member_assignments", 3 },
 	{ "SELECT count(*) FROM committed_offsets", 5 },
+	/* Each group's lag, stored: the partitions with a log end offset (not orders.gone). */
+	{ "SELECT lag FROM consumer_groups WHERE name = 'billing'", (50 - 50) + (70 - 60) },
+	{ "SELECT sum(lag) FROM consumer_groups", (1000 - 900) + (2000 - 1990) + 10 },
 	{ "SELECT count(*) FROM cluster_sections WHERE error IS NULL AND since_ms = 1764000000000",
 	  6 },
 };

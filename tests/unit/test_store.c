@@ -360,6 +360,33 @@ test_statement_cache(void **state)
 	store_close(store);
 }
 
+/* The data version moves when another connection commits, not for the store's own
+ * writes: what the terminal UI polls to refresh when an agent writes a generation. */
+static void
+test_data_version(void **state)
+{
+	struct fixture *f = *state;
+	struct store *reader, *writer;
+	long long first, again, after;
+	char *err = NULL;
+
+	reader = store_open(f->path, &err);
+	assert_non_null(reader);
+	writer = store_open(f->path, &err);
+	assert_non_null(writer);
+	assert_int_equal(store_data_version(reader, &first, &err), 0);
+	assert_int_equal(store_data_version(reader, &again, &err), 0);
+	assert_true(first == again);
+	assert_int_equal(store_exec(reader, "INSERT INTO teams (name) VALUES ('mine')", &err), 0);
+	assert_int_equal(store_data_version(reader, &again, &err), 0);
+	assert_true(first == again);
+	assert_int_equal(store_exec(writer, "INSERT INTO teams (name) VALUES ('payments')", &err), 0);
+	assert_int_equal(store_data_version(reader, &after, &err), 0);
+	assert_true(after != first);
+	store_close(writer);
+	store_close(reader);
+}
+
 #define FILE_TEST(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
 int
@@ -377,6 +404,7 @@ main(void)
 		FILE_TEST(test_migrations_out_of_order_refused),
 		FILE_TEST(test_unopenable_catalogs_named),
 		cmocka_unit_test(test_statement_cache),
+		FILE_TEST(test_data_version),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
