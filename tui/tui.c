@@ -20,6 +20,7 @@
 
 #include "kfleet/iso8601.h"
 #include "kfleet/listing.h"
+#include "tui/output.h"
 #include "tui/page.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
@@ -365,10 +366,14 @@ tui_open_help(struct tui *tui)
 	const struct screen_class *class = tui->top->class;
 
 	page_add(page, THEME_HEADING, "Keys of %s", class->name);
-	for (size_t k = 0; k < class->key_count; k++)
+	for (size_t k = 0; k < class->key_count; k++) {
+		/* Padded by cells, not bytes: a label may be "\u2191\u2193". */
+		int pad = 12 - (int)output_cells(class->keys[k].label);
+
 		if (!(tui->read_only && class->keys[k].writes))
-			page_add(page, THEME_NORMAL, "  %-12s %s", class->keys[k].label,
-			         class->keys[k].description);
+			page_add(page, THEME_NORMAL, "  %s%*s %s", class->keys[k].label, pad > 0 ? pad : 0,
+			         "", class->keys[k].description);
+	}
 	page_add(page, THEME_NORMAL, "%s", "");
 	page_add(page, THEME_HEADING, "%s", "Everywhere");
 	page_add(page, THEME_NORMAL, "  %-12s %s", "1 .. 8",
