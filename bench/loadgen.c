@@ -1079,7 +1079,15 @@ fleet_commit_request(struct fleet *f, int group, const rd_kafka_topic_partition_
 	rd_kafka_AdminOptions_t *options =
 		rd_kafka_AdminOptions_new(f->admin, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
 
+	char errstr[256];
+
 	rd_kafka_AdminOptions_set_opaque(options, (void *)(intptr_t)group);
+	/* Answered within LOADGEN_TIMEOUT_MS, if only with a timeout, which is sent again:
+	 * the default (socket.timeout.ms, plus finding the coordinator) outlasted the wait
+	 * below on a loaded machine whose new cluster was still electing coordinators. */
+	if (rd_kafka_AdminOptions_set_request_timeout(options, LOADGEN_TIMEOUT_MS, errstr,
+	                                              sizeof errstr) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		fprintf(stderr, "kfleet-loadgen: fleet: %s\n", errstr);
 	rd_kafka_AlterConsumerGroupOffsets(f->admin, &request, 1, options, f->queue);
 	rd_kafka_AlterConsumerGroupOffsets_destroy(request);
 	rd_kafka_AdminOptions_destroy(options);
