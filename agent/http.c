@@ -517,6 +517,15 @@ http_answer(void *cls, struct MHD_Connection *connection, const char *url, const
 	return queued;
 }
 
+/* Paths and query arguments decoded by http_request_unescape, which keeps %00. */
+static size_t
+http_unescape(void *cls, struct MHD_Connection *connection, char *text)
+{
+	(void)cls;
+	(void)connection;
+	return http_request_unescape(text);
+}
+
 /* ---------------------------------------------------------------- the server */
 
 /* A listening socket for LISTEN (HOST:PORT or [IPv6]:PORT), or -1 with *err set. */
@@ -657,6 +666,7 @@ http_start(const struct http_settings *settings, struct store *catalog, char **e
 		http_answer, http,
 		MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL, /* first, or MHD warns */
 		MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTION_LIMIT,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_LIMIT,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_SECONDS,

@@ -49,6 +49,39 @@ http_request_route(const char *method, const char *path, struct http_route *rout
 	}
 }
 
+/* The value of hex digit C, or -1. */
+static int
+http_request_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t
+http_request_unescape(char *text)
+{
+	char *to = text;
+
+	for (const char *from = text; *from != '\0';) {
+		int high = from[0] == '%' ? http_request_hex(from[1]) : -1;
+		int low = high >= 0 ? http_request_hex(from[2]) : -1;
+
+		if (low >= 0 && (high | low) != 0) {
+			*to++ = (char)(high << 4 | low);
+			from += 3;
+		} else {
+			*to++ = *from++;
+		}
+	}
+	*to = '\0';
+	return (size_t)(to - text);
+}
+
 bool
 http_request_authorized(const char *authorization, const char *token)
 {

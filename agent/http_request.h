@@ -39,6 +39,12 @@ struct http_route {
  * HTTP_REQUEST_MAX_PATH bytes 414. */
 void http_request_route(const char *method, const char *path, struct http_route *route);
 
+/* Decode the %XX escapes of TEXT in place, as libmicrohttpd does by default, except %00,
+ * which stays as written: a NUL would cut the path short, and a request for group "a%00b"
+ * would be answered for group "a". libmicrohttpd's unescape callback. Returns the new
+ * length. */
+size_t http_request_unescape(char *text);
+
 /* Whether AUTHORIZATION (the header's value, or NULL) is "Bearer TOKEN", the scheme in any
  * case, compared in time that does not depend on where it differs from TOKEN. */
 bool http_request_authorized(const char *authorization, const char *token);

@@ -476,6 +476,23 @@ agent_supervise(pid_t *child)
 	}
 }
 
+/* What getopt_long (opterr 0, optstring starting with ':') found wrong in ARGV when it
+ * returned OPT, '?' or ':': one line naming the option; returns AGENT_EXIT_USAGE. */
+static int
+agent_option_error(int opt, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (opt == ':')
+		fprintf(stderr, "kfleet-agent: option '%s' needs a value", arg);
+	else if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+		fprintf(stderr, "kfleet-agent: unknown option '-%c'", optopt);
+	else
+		fprintf(stderr, "kfleet-agent: unknown option '%s'", arg);
+	fprintf(stderr, ": see 'kfleet-agent --help'\n");
+	return AGENT_EXIT_USAGE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -495,7 +512,8 @@ main(int argc, char **argv)
 	const char *path = NULL;
 	int opt, once = 0, status;
 
-	while ((opt = getopt_long(argc, argv, "c:hV", options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":c:hV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			path = optarg;
@@ -524,8 +542,7 @@ main(int argc, char **argv)
 			printf("kfleet-agent %s\n", PACKAGE_VERSION);
 			return EXIT_SUCCESS;
 		default:
-			fprintf(stderr, "kfleet-agent: see 'kfleet-agent --help' for the options\n");
-			return AGENT_EXIT_USAGE;
+			return agent_option_error(opt, argv);
 		}
 	}
 	if (optind < argc) {

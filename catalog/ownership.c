@@ -23,6 +23,7 @@
 
 #include <yaml.h>
 
+#include "catalog/ownership_text.h"
 #include "catalog/store_sql.h"
 #include "kfleet/ownership.h"
 
@@ -171,8 +172,9 @@ static const char *const sql_apply[] = {
 /* One file of an import, read whole. */
 struct ownership_file {
 	const char *name;            /* for messages: the path, or <stdin> */
-	char *text;
+	const char *text;            /* LENGTH bytes, not NUL-terminated */
 	size_t length;
+	char *buffer;                /* what TEXT points to when it was read here; freed */
 };
 
 /* One ownership_import in progress. */
@@ -211,6 +213,35 @@ ownership_position(const yaml_node_t *node)
 	return position;
 }
 
+/* Set *err to MESSAGE (taken; NULL: out of memory) with every control character written
+ * \xNN: messages quote what the files hold, and must stay one line. Returns -1. */
+static int
+ownership_set_error(struct ownership_import_job *job, char *message)
+{
+	size_t length = 0;
+	char *line;
+
+	if (message == NULL) {
+		*job->err = strfmt("%s: out of memory", job->file);
+		return -1;
+	}
+	line = malloc(4 * strlen(message) + 1);
+	if (line == NULL) {
+		*job->err = message;
+		return -1;
+	}
+	for (const unsigned char *c = (const unsigned char *)message; *c != '\0'; c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			length += (size_t)sprintf(line + length, "\\x%02x", *c);
+		else
+			line[length++] = (char)*c;
+	}
+	line[length] = '\0';
+	free(message);
+	*job->err = line;
+	return -1;
+}
+
 /* Set *err to "FILE:LINE:COLUMN: " and the message from FMT, NODE giving the place.
  * Always returns -1. */
 static int ownership_fail(struct ownership_import_job *job, const yaml_node_t *node,
@@ -222,14 +253,15 @@ ownership_fail(struct ownership_import_job *job, const yaml_node_t *node, const 
 	struct ownership_position at = ownership_position(node);
 	va_list ap;
 	char *what;
+	int rc;
 
 	va_start(ap, fmt);
 	what = strfmt_v(fmt, ap);
 	va_end(ap);
-	*job->err = strfmt("%s:%s:%s: %s", job->file, at.line, at.column,
-	                          what != NULL ? what : "out of memory");
+	rc = ownership_set_error(job, strfmt("%s:%s:%s: %s", job->file, at.line, at.column,
+	                                     what != NULL ? what : "out of memory"));
 	free(what);
-	return -1;
+	return rc;
 }
 
 /* Run SQL, a fixed statement of this module, with the COUNT TEXTS bound to ?1, ?2...
@@ -712,14 +744,29 @@ ownership_syntax_error(struct ownership_import_job *job, const struct ownership_
 		}
 	}
 	if (parser->context != NULL)
-		*job->err = strfmt("%s:%zu:%zu: invalid YAML: %s (%s at line %zu)", job->file,
-		                          mark.line + 1, mark.column + 1, parser->problem,
-		                          parser->context, parser->context_mark.line + 1);
-	else
-		*job->err = strfmt("%s:%zu:%zu: invalid YAML: %s", job->file, mark.line + 1,
-		                          mark.column + 1,
-		                          parser->problem != NULL ? parser->problem : "out of memory");
-	return -1;
+		return ownership_set_error(job, strfmt("%s:%zu:%zu: invalid YAML: %s (%s at line %zu)",
+		                                       job->file, mark.line + 1, mark.column + 1,
+		                                       parser->problem, parser->context,
+		                                       parser->context_mark.line + 1));
+	return ownership_set_error(job, strfmt("%s:%zu:%zu: invalid YAML: %s", job->file,
+	                                       mark.line + 1, mark.column + 1,
+	                                       parser->problem != NULL ? parser->problem
+	                                                               : "out of memory"));
+}
+
+/* Refuse a string holding a NUL byte ("\0" in a quoted scalar): kfleet's strings end
+ * there, so the catalog would hold another name than the file, and export could not give
+ * it back. */
+static int
+ownership_check_scalars(struct ownership_import_job *job)
+{
+	for (yaml_node_t *node = job->document->nodes.start; node < job->document->nodes.top;
+	     node++)
+		if (node->type == YAML_SCALAR_NODE &&
+		    strlen((const char *)node->data.scalar.value) != node->data.scalar.length)
+			return ownership_fail(job, node, "a string holds a NUL character (\\0); "
+			                      "expected text without one");
+	return 0;
 }
 
 /* Every document of FILE. An empty document (a lone "---") declares nothing. */
@@ -743,7 +790,9 @@ ownership_load_file(struct ownership_import_job *job, const struct ownership_fil
 		}
 		root = yaml_document_get_root_node(&document);
 		job->document = &document;
-		if (root != NULL && !ownership_is_null(root))
+		if (root != NULL)
+			rc = ownership_check_scalars(job);
+		if (rc == 0 && root != NULL && !ownership_is_null(root))
 			rc = ownership_load_document(job, root);
 		job->document = NULL;
 		yaml_document_delete(&document);
@@ -763,9 +812,9 @@ ownership_check_owners(struct ownership_import_job *job)
 	if (ownership_sql(job, sql_unknown_owner, 0, NULL, unknown, 2) < 0)
 		return -1;
 	if (unknown[0] != NULL)
-		*job->err = strfmt("%s: owner %s is not a Group of the imported files; expected "
-		                          "the metadata.name of a Group they define", unknown[0],
-		                          unknown[1]);
+		ownership_set_error(job, strfmt("%s: owner %s is not a Group of the imported files; "
+		                                "expected the metadata.name of a Group they define",
+		                                unknown[0], unknown[1]));
 	free(unknown[0]);
 	free(unknown[1]);
 	return *job->err != NULL ? -1 : 0;
@@ -812,16 +861,16 @@ ownership_read_file(const char *path, struct ownership_file *file, char **err)
 	}
 	for (;;) {
 		if (file->length == capacity) {
-			char *grown = realloc(file->text, capacity = capacity ? 2 * capacity : 65536);
+			char *grown = realloc(file->buffer, capacity = capacity ? 2 * capacity : 65536);
 
 			if (grown == NULL) {
 				*err = strfmt("%s: out of memory", file->name);
 				rc = -1;
 				break;
 			}
-			file->text = grown;
+			file->buffer = grown;
 		}
-		file->length += fread(file->text + file->length, 1, capacity - file->length, in);
+		file->length += fread(file->buffer + file->length, 1, capacity - file->length, in);
 		if (file->length < capacity)
 			break;
 	}
@@ -831,6 +880,27 @@ ownership_read_file(const char *path, struct ownership_file *file, char **err)
 	}
 	if (!is_stdin)
 		fclose(in);
+	file->text = file->buffer;
+	return rc;
+}
+
+/* Import the COUNT files of INPUTS, read already, in one write transaction. */
+static int
+ownership_import_files(struct store *store, const struct ownership_file *inputs, size_t count,
+                       struct ownership_summary *summary, char **err)
+{
+	struct ownership_import_job job = { .store = store, .err = err };
+	int rc = store_begin_write(store, err);
+
+	if (rc == 0) {
+		rc = ownership_replace(&job, inputs, count);
+		if (rc == 0)
+			rc = store_commit(store, err);
+		if (rc < 0)
+			store_rollback(store);
+	}
+	if (rc == 0 && summary != NULL)
+		*summary = job.summary;
 	return rc;
 }
 
@@ -838,7 +908,6 @@ int
 ownership_import(struct store *store, const char *const *files, size_t count,
                  struct ownership_summary *summary, char **err)
 {
-	struct ownership_import_job job = { .store = store, .err = err };
 	struct ownership_file *inputs = calloc(count + 1, sizeof *inputs);
 	int rc = 0;
 
@@ -850,20 +919,21 @@ ownership_import(struct store *store, const char *const *files, size_t count,
 	for (size_t i = 0; i < count && rc == 0; i++)
 		rc = ownership_read_file(files[i], &inputs[i], err);
 	if (rc == 0)
-		rc = store_begin_write(store, err);
-	if (rc == 0) {
-		rc = ownership_replace(&job, inputs, count);
-		if (rc == 0)
-			rc = store_commit(store, err);
-		if (rc < 0)
-			store_rollback(store);
-	}
+		rc = ownership_import_files(store, inputs, count, summary, err);
 	for (size_t i = 0; i < count; i++)
-		free(inputs[i].text);
+		free(inputs[i].buffer);
 	free(inputs);
-	if (rc == 0 && summary != NULL)
-		*summary = job.summary;
 	return rc;
+}
+
+int
+ownership_import_text(struct store *store, const char *name, const char *text, size_t length,
+                      struct ownership_summary *summary, char **err)
+{
+	const struct ownership_file input = { .name = name, .text = text, .length = length };
+
+	*err = NULL;
+	return ownership_import_files(store, &input, 1, summary, err);
 }
 
 /* ---- export */

@@ -651,7 +651,8 @@ cluster_config_load(const char *path, char **err)
 
 	*err = NULL;
 	if (cluster_config_read_file(path, &text, &len, &mode) < 0) {
-		if (asprintf(err, "%s: %s", path, cluster_config_strerror(errno)) < 0)
+		if (asprintf(err, "%s: %s; expected a cluster's config file, see kfleet-agent(8), "
+		             "CONFIGURATION", path, cluster_config_strerror(errno)) < 0)
 			*err = NULL;
 		return NULL;
 	}

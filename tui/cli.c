@@ -14,13 +14,15 @@
 int
 cli_usage_error(const struct cli_command *command, const char *fmt, ...)
 {
+	const char *name = command != NULL ? command->name : NULL;
 	va_list ap;
 
-	fprintf(stderr, "kfleet %s: ", command->name);
+	fprintf(stderr, "kfleet%s%s: ", name != NULL ? " " : "", name != NULL ? name : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": see 'kfleet %s --help'\n", command->name);
+	fprintf(stderr, ": see 'kfleet%s%s --help'\n", name != NULL ? " " : "",
+	        name != NULL ? name : "");
 	return CLI_EXIT_USAGE;
 }
 

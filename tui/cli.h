@@ -26,12 +26,13 @@ struct cli_command {
 };
 
 /* Print "kfleet COMMAND: MESSAGE: see 'kfleet COMMAND --help'" on stderr; returns
- * CLI_EXIT_USAGE. */
+ * CLI_EXIT_USAGE. COMMAND NULL is kfleet itself: "kfleet: MESSAGE: see 'kfleet --help'". */
 int cli_usage_error(const struct cli_command *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Report what getopt_long (opterr 0, optstring starting with ':') found wrong in ARGV
- * when it returned OPT, '?' or ':', as a usage error; returns CLI_EXIT_USAGE. */
+/* Report what getopt_long (opterr 0, optstring starting with ':', after any '+') found
+ * wrong in ARGV when it returned OPT, '?' or ':', as a usage error of COMMAND (NULL:
+ * kfleet itself); returns CLI_EXIT_USAGE. */
 int cli_option_error(const struct cli_command *command, int opt, char **argv);
 
 /* The catalog path: OPTION (from --catalog) if set, else $KFLEET_CATALOG, else

@@ -90,8 +90,11 @@ catalog_export(const struct cli_command *command, const char *catalog, const cha
 	return status;
 }
 
-int
-cmd_catalog_run(const struct cli_command *command, int argc, char **argv)
+/* Take the options of ARGV, up to the first other argument when OPTSTRING starts with '+',
+ * into *CATALOG and *OUTPUT. Returns -1 to go on, or the exit status. */
+static int
+catalog_options(const struct cli_command *command, int argc, char **argv,
+                const char *optstring, const char **catalog, const char **output)
 {
 	enum { OPT_CATALOG = 256 };
 	static const struct option options[] = {
@@ -100,43 +103,47 @@ cmd_catalog_run(const struct cli_command *command, int argc, char **argv)
 		{ .name = "help", .has_arg = no_argument, .val = 'h' },
 		{ 0 },
 	};
-	const char *catalog = NULL, *output = NULL, *action;
 	int opt;
 
-	opterr = 0;
-	optind = 0;
-	/* '+': the action comes first; its own options follow it. */
-	while ((opt = getopt_long(argc, argv, "+:ho:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
 		if (opt == 'h') {
 			catalog_usage(stdout);
 			return CLI_EXIT_OK;
-		}
-		if (opt != OPT_CATALOG)
+		} else if (opt == OPT_CATALOG) {
+			*catalog = optarg;
+		} else if (opt == 'o') {
+			*output = optarg;
+		} else {
 			return cli_option_error(command, opt, argv);
-		catalog = optarg;
+		}
 	}
+	return -1;
+}
+
+int
+cmd_catalog_run(const struct cli_command *command, int argc, char **argv)
+{
+	const char *catalog = NULL, *output = NULL, *action;
+	int status;
+
+	opterr = 0;
+	optind = 0;
+	/* Options may come before the action ('+' stops there) and after it. */
+	if ((status = catalog_options(command, argc, argv, "+:ho:", &catalog, &output)) >= 0)
+		return status;
 	if (optind >= argc)
 		return cli_usage_error(command, "name an action: import or export");
 	action = argv[optind];
 	argc -= optind;
 	argv += optind;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":ho:", options, NULL)) != -1) {
-		if (opt == 'h') {
-			catalog_usage(stdout);
-			return CLI_EXIT_OK;
-		} else if (opt == OPT_CATALOG) {
-			catalog = optarg;
-		} else if (opt == 'o') {
-			if (strcmp(action, "export") != 0)
-				return cli_usage_error(command, "--output applies to export only");
-			output = optarg;
-		} else {
-			return cli_option_error(command, opt, argv);
-		}
-	}
-	if (strcmp(action, "import") == 0)
+	if ((status = catalog_options(command, argc, argv, ":ho:", &catalog, &output)) >= 0)
+		return status;
+	if (strcmp(action, "import") == 0) {
+		if (output != NULL)
+			return cli_usage_error(command, "--output applies to export only");
 		return catalog_import(command, catalog, argc - optind, argv + optind);
+	}
 	if (strcmp(action, "export") == 0) {
 		if (optind < argc)
 			return cli_usage_error(command, "unexpected argument '%s'", argv[optind]);

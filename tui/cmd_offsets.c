@@ -121,8 +121,9 @@ offsets_config(const struct cli_command *command, const char *name, const char *
 		return NULL;
 	}
 	if (name != NULL && strcmp(config->cluster, name) != 0) {
-		fprintf(stderr, "kfleet %s: %s is the config of cluster %s, not %s\n", command->name,
-		        config->path, config->cluster, name);
+		fprintf(stderr, "kfleet %s: %s is the config of cluster %s, not %s: give --cluster %s "
+		        "or the config file of %s\n", command->name, config->path, config->cluster,
+		        name, config->cluster, name);
 		cluster_config_free(config);
 		*status = CLI_EXIT_USAGE;
 		return NULL;
@@ -559,6 +560,16 @@ offsets_take_mode(const struct cli_command *command, int which, const char *argu
 	return 0;
 }
 
+/* A second mode option, SECOND after FIRST: refused before it is taken (a second
+ * --from-file would replace the first file). Returns CLI_EXIT_USAGE. */
+static int
+offsets_second_mode(const struct cli_command *command, const char *first, const char *second)
+{
+	if (strcmp(first, second) == 0)
+		return cli_usage_error(command, "--%s given twice: give only one mode", first);
+	return cli_usage_error(command, "--%s and --%s: give only one mode", first, second);
+}
+
 /* The mode the audit log records, as typed: "--to-datetime 2026-11-24T10:00:00Z". */
 static char *
 offsets_mode_text(const char *option, const char *argument)
@@ -601,7 +612,7 @@ offsets_reset(const struct cli_command *command, int argc, char **argv)
 	enum output_format format = OUTPUT_TABLE;
 	struct cluster_config *config = NULL;
 	bool execute = false, dry_run = false;
-	int opt, status = CLI_EXIT_USAGE, modes = 0, index = 0;
+	int opt, status = CLI_EXIT_USAGE, index = 0;
 
 	opterr = 0;
 	optind = 0;
@@ -649,7 +660,10 @@ offsets_reset(const struct cli_command *command, int argc, char **argv)
 				goto done;
 			}
 		} else if (opt >= OPT_MODE && opt <= OPT_MODE_LAST) {
-			modes++;
+			if (mode_option != NULL) {
+				offsets_second_mode(command, mode_option, options[index].name);
+				goto done;
+			}
 			mode_option = options[index].name;
 			mode_argument = optarg;
 			if (offsets_take_mode(command, opt - OPT_MODE, optarg, &request, &file) != 0)
@@ -667,9 +681,9 @@ offsets_reset(const struct cli_command *command, int argc, char **argv)
 		cli_usage_error(command, "which cluster? give --cluster NAME (or --config FILE)");
 		goto done;
 	}
-	if (modes != 1) {
-		cli_usage_error(command, modes == 0 ? "give one mode, e.g. --to-earliest or "
-		                "--to-datetime 2026-11-24T10:00:00Z" : "give only one mode");
+	if (mode_option == NULL) {
+		cli_usage_error(command, "give one mode, e.g. --to-earliest or "
+		                "--to-datetime 2026-11-24T10:00:00Z");
 		goto done;
 	}
 	if (execute && dry_run) {
@@ -781,9 +795,11 @@ offsets_undo(const struct cli_command *command, int argc, char **argv)
 			return cli_option_error(command, opt, argv);
 		}
 	}
-	if (optind + 1 != argc)
-		return cli_usage_error(command, optind == argc ? "which reset? give its id (see kfleet "
-		                       "offsets history)" : "one reset id only");
+	if (optind == argc)
+		return cli_usage_error(command, "which reset? give its id (see kfleet offsets history)");
+	if (optind + 1 < argc)
+		return cli_usage_error(command, "unexpected argument '%s' (one reset id only)",
+		                       argv[optind + 1]);
 	errno = 0;
 	id = strtoll(argv[optind], &end, 10);
 	if (errno != 0 || *end != '\0' || id <= 0)
@@ -1033,7 +1049,7 @@ app_reset(const struct cli_command *command, int argc, char **argv)
 	enum output_format format = OUTPUT_TABLE;
 	json_t *service_rows = NULL, *group_rows = NULL;
 	bool execute = false, yes = false, delete_internal = false;
-	int opt, index = 0, modes = 0, status = CLI_EXIT_USAGE;
+	int opt, index = 0, status = CLI_EXIT_USAGE;
 	struct store *store = NULL;
 	char *err = NULL, *mode = NULL;
 	size_t prepared = 0;
@@ -1071,7 +1087,8 @@ app_reset(const struct cli_command *command, int argc, char **argv)
 			if (opt - OPT_MODE == RESET_EXPLICIT)
 				return cli_usage_error(command, "--from-file resets named groups: use kfleet "
 				                       "offsets reset --from-file");
-			modes++;
+			if (mode_option != NULL)
+				return offsets_second_mode(command, mode_option, options[index].name);
 			mode_option = options[index].name;
 			mode_argument = optarg;
 			if (offsets_take_mode(command, opt - OPT_MODE, optarg, &request, &file) != 0)
@@ -1084,9 +1101,8 @@ app_reset(const struct cli_command *command, int argc, char **argv)
 		return cli_usage_error(command, "unexpected argument '%s'", argv[optind]);
 	if (service == NULL)
 		return cli_usage_error(command, "which service? give --service S (see kfleet services)");
-	if (modes != 1)
-		return cli_usage_error(command, modes == 0 ? "give one mode, e.g. --to-earliest"
-		                                           : "give only one mode");
+	if (mode_option == NULL)
+		return cli_usage_error(command, "give one mode, e.g. --to-earliest");
 	if (config_path != NULL && cluster == NULL)
 		return cli_usage_error(command, "--config goes with --cluster");
 	request.skip_streams_internal = delete_internal;
@@ -1222,9 +1238,11 @@ done:
 int
 cmd_app_run(const struct cli_command *command, int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		app_usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+	if (argc < 2)
+		return cli_usage_error(command, "name a subcommand: reset");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		app_usage(stdout);
+		return CLI_EXIT_OK;
 	}
 	if (strcmp(argv[1], "reset") == 0) {
 		struct cli_command sub = *command;
@@ -1249,9 +1267,11 @@ cmd_offsets_run(const struct cli_command *command, int argc, char **argv)
 		{ "undo", offsets_undo },
 	};
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		offsets_usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+	if (argc < 2)
+		return cli_usage_error(command, "name a subcommand: reset, history or undo");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		offsets_usage(stdout);
+		return CLI_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++) {
 		if (strcmp(argv[1], subcommands[i].name) == 0) {

@@ -178,9 +178,11 @@ topology_export(const struct cli_command *command, int argc, char **argv)
 int
 cmd_topology_run(const struct cli_command *command, int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		topology_usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+	if (argc < 2)
+		return cli_usage_error(command, "name a subcommand: export");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		topology_usage(stdout);
+		return CLI_EXIT_OK;
 	}
 	if (strcmp(argv[1], "export") == 0) {
 		struct cli_command sub = *command;

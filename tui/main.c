@@ -79,8 +79,9 @@ main(int argc, char **argv)
 	int opt;
 
 	setlocale(LC_ALL, "");
+	opterr = 0;
 	/* '+': stop at the first non-option, which is the subcommand. */
-	while ((opt = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
@@ -89,16 +90,14 @@ main(int argc, char **argv)
 			printf("kfleet %s\n", PACKAGE_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			fprintf(stderr, "kfleet: see 'kfleet --help' for the options\n");
-			return CLI_EXIT_USAGE;
+			return cli_option_error(NULL, opt, argv);
 		}
 	}
 	if (optind < argc) {
 		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 			if (strcmp(argv[optind], commands[i].name) == 0)
 				return commands[i].run(&commands[i], argc - optind, argv + optind);
-		fprintf(stderr, "kfleet: unknown command '%s': see 'kfleet --help'\n", argv[optind]);
-		return CLI_EXIT_USAGE;
+		return cli_usage_error(NULL, "unknown command '%s'", argv[optind]);
 	}
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		static const struct cli_command *tui_command;
@@ -108,6 +107,6 @@ main(int argc, char **argv)
 				tui_command = &commands[i];
 		return tui_command->run(tui_command, argc - optind + 1, argv + optind - 1);
 	}
-	usage(stderr);
-	return CLI_EXIT_USAGE;
+	return cli_usage_error(NULL, "name a command (the terminal UI, kfleet alone, needs a "
+	                       "terminal)");
 }

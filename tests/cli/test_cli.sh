@@ -9,12 +9,12 @@ agent=$KFLEET_BUILDDIR/kfleet-agent
 tap_run "kfleet --version"             0 '^kfleet [0-9]+\.[0-9]+\.[0-9]+$' "$kfleet" --version
 tap_run "kfleet --help"                0 '^usage: kfleet' "$kfleet" --help
 tap_run "kfleet -h"                    0 '^usage: kfleet' "$kfleet" -h
-tap_run "kfleet bad option exits 2"    2 "unrecognized option '--frobnicate'" "$kfleet" --frobnicate
+tap_run "kfleet bad option exits 2"    2 "^kfleet: unknown option '--frobnicate': see 'kfleet --help'$" "$kfleet" --frobnicate
 tap_run "kfleet unknown command"       2 "^kfleet: unknown command 'frobnicate': see 'kfleet --help'$" "$kfleet" frobnicate
-tap_run "kfleet no terminal, no command" 2 '^usage: kfleet' "$kfleet" </dev/null
+tap_run "kfleet no terminal, no command" 2 "^kfleet: name a command .*: see 'kfleet --help'$" "$kfleet" </dev/null
 tap_run "kfleet-agent --version"       0 '^kfleet-agent [0-9]+\.[0-9]+\.[0-9]+$' "$agent" --version
 tap_run "kfleet-agent --help"          0 '^usage: kfleet-agent' "$agent" --help
-tap_run "kfleet-agent bad option"      2 "unrecognized option '--frobnicate'" "$agent" --frobnicate
+tap_run "kfleet-agent bad option"      2 "^kfleet-agent: unknown option '--frobnicate': see 'kfleet-agent --help'$" "$agent" --frobnicate
 tap_run "kfleet-agent stray argument"  2 "unexpected argument 'x'" "$agent" x
 
 # --help (of the binary and of every kfleet command) and the man pages name the same

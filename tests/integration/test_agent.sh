@@ -39,16 +39,7 @@ loadgen create "$topic" 3 && loadgen produce "$topic" 300 && loadgen consume "$t
 
 tap_run "--once collects and writes a generation" 0 'itest: generation written: [0-9]+ brokers' \
 	"$agent" --config "$work/plain.conf" --once
-# The cycle is valgrind-clean: no invalid access, nothing definitely or indirectly lost.
-# (A sanitizer build checks the same with ASan and LeakSanitizer on every run instead.)
-if ldd "$agent" | grep -q libasan; then
-	tap_ok "a cycle under valgrind (this build runs under ASan and LeakSanitizer instead)"
-else
-	tap_run "a cycle under valgrind has no errors or leaks" 0 'ERROR SUMMARY: 0 errors' \
-		valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
-		--show-leak-kinds=definite,indirect --error-exitcode=9 \
-		"$agent" --config "$work/plain.conf" --once
-fi
+# (The cycle under valgrind: tests/integration/test_valgrind.sh.)
 tap_run "the topic is in the catalog" 0 "^itest,$topic,3,$KAFKA_BROKERS,0,false," \
 	"$kfleet" topics --cluster itest --topic "$topic" --format csv
 tap_run "a partition's lag is what the group did not read" 0 \

@@ -408,7 +408,8 @@ test_unreadable(void **state)
 	char *path = expand("{dir}/none.conf", *state, ""), *err = NULL, *message;
 
 	assert_null(cluster_config_load(path, &err));
-	message = expand("{path}: No such file or directory", *state, path);
+	message = expand("{path}: No such file or directory; expected a cluster's config file, "
+	                 "see kfleet-agent(8), CONFIGURATION", *state, path);
 	assert_string_equal(err, message);
 	free(message);
 	free(err);
@@ -429,7 +430,8 @@ test_too_large(void **state)
 	free(big);
 	path = expand("{dir}/big", *state, "");
 	assert_null(cluster_config_load(path, &err));
-	message = expand("{path}: larger than 1 MiB", *state, path);
+	message = expand("{path}: larger than 1 MiB; expected a cluster's config file, see "
+	                 "kfleet-agent(8), CONFIGURATION", *state, path);
 	assert_string_equal(err, message);
 	free(message);
 	free(err);

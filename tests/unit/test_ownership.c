@@ -566,6 +566,26 @@ static const struct bad_case bad_cases[] = {
 	          "spec: {type: kafka-topic}\n",
 	  .message = "$D/bad.yaml:11:9: topic orders on cluster eu is also described at"
 	             " $D/bad.yaml:4; expected one Resource per topic and cluster" },
+	/* Found by tests/fuzz/fuzz_ownership: the name was cut at the NUL ("shop"), and a
+	 * name of only "\0" was imported as "", which export wrote and import then refused. */
+	{ .name = "a NUL inside a string",
+	  .text = COMPONENT "metadata: {name: \"shop\\0x\"}\n",
+	  .message = "$D/bad.yaml:3:18: a string holds a NUL character (\\0); expected text"
+	             " without one" },
+	{ .name = "a NUL in a key",
+	  .text = COMPONENT "metadata: {\"name\\0\": shop}\n",
+	  .message = "$D/bad.yaml:3:12: a string holds a NUL character (\\0); expected text"
+	             " without one" },
+	/* Found by tests/fuzz/fuzz_ownership: messages quoting the file's text were several
+	 * lines when the text was. */
+	{ .name = "a newline in a value a message quotes",
+	  .text = "apiVersion: \"backstage.io/v1alpha1\\nx\"\nkind: Group\nmetadata: {name: x}\n",
+	  .message = "$D/bad.yaml:1:13: apiVersion backstage.io/v1alpha1\\x0ax is not supported;"
+	             " expected backstage.io/v1alpha1 or backstage.io/v1beta1" },
+	{ .name = "a tab in an owner naming no Group",
+	  .text = COMPONENT "metadata: {name: s}\nspec: {owner: \"group:a\\tb\"}\n",
+	  .message = "$D/bad.yaml:4:15: owner group:a\\x09b is not a Group of the imported"
+	             " files; expected the metadata.name of a Group they define" },
 };
 
 /* TEXT with each $D replaced by DIR (caller frees). */
