@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <curses.h>
+
 #include "kfleet/history.h"
 #include "kfleet/lag.h"
 #include "kfleet/listing.h"
@@ -101,14 +103,14 @@ detail_query(struct tui *tui, enum listing_kind kind, const struct listing_filte
 static void
 detail_section(struct page *page, struct tui *tui, const char *title, enum listing_kind kind,
                const struct listing_filter *filter, const struct output_column *columns,
-               size_t count, int width)
+               size_t count, int width, const struct page_linker *linker)
 {
 	json_t *rows = detail_query(tui, kind, filter);
 
 	page_add(page, THEME_NORMAL, "%s", "");
 	page_add(page, THEME_TITLE, " %s", title);
 	if (rows != NULL)
-		page_add_table(page, rows, columns, count, width, "status");
+		page_add_table(page, rows, columns, count, width, "status", linker);
 	json_decref(rows);
 }
 
@@ -201,9 +203,11 @@ detail_group_build(struct page *page, struct tui *tui, const struct detail *deta
 	json_decref(rows);
 	detail_sparkline(page, tui, detail, width);
 	detail_section(page, tui, "Partitions", LISTING_LAG_PARTITIONS, &filter,
-	               GROUP_PARTITION_COLUMNS, width);
+	               GROUP_PARTITION_COLUMNS, width,
+	               &(struct page_linker){ .kind = PAGE_LINK_TOPIC, .cluster_field = "cluster",
+	                                      .name_field = "topic" });
 	detail_section(page, tui, "Members and their assignments", LISTING_MEMBERS, &filter,
-	               MEMBER_COLUMNS, width);
+	               MEMBER_COLUMNS, width, NULL);
 	return 0;
 }
 
@@ -245,8 +249,9 @@ detail_edges(struct page *page, struct tui *tui, const struct topology_filter *f
 		if (strcmp(from->id, node_id) != 0 && strcmp(to->id, node_id) != 0)
 			continue;
 		other = strcmp(from->id, node_id) == 0 ? to : from;
-		row = json_pack("{s:s, s:s, s:s?, s:s, s:O, s:O, s:O, s:O}",
-		                "direction", other == to ? "->" : "<-", "name", other->name,
+		row = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:O, s:O, s:O, s:O}",
+		                "direction", other == to ? "->" : "<-",
+		                "node_kind", topology_node_kind_name(other->kind), "name", other->name,
 		                "cluster", other->cluster, "kind", topology_edge_kind_name(e->kind),
 		                "lag", json_object_get(edge, "lag"),
 		                "max_time_lag_seconds", json_object_get(edge, "max_time_lag_seconds"),
@@ -255,7 +260,9 @@ detail_edges(struct page *page, struct tui *tui, const struct topology_filter *f
 		if (row != NULL)
 			json_array_append_new(rows, row);
 	}
-	page_add_table(page, rows, columns, sizeof columns / sizeof columns[0], width, "status");
+	page_add_table(page, rows, columns, sizeof columns / sizeof columns[0], width, "status",
+	               &(struct page_linker){ .kind_field = "node_kind", .cluster_field = "cluster",
+	                                      .name_field = "name" });
 	json_decref(rows);
 	json_decref(graph);
 	topology_free(topology);
@@ -307,9 +314,11 @@ detail_topic_build(struct page *page, struct tui *tui, const struct detail *deta
 	snprintf(node_id, sizeof node_id, "topic:%s/%s", detail->cluster, detail->name);
 	detail_edges(page, tui, &graph, node_id, width);
 	detail_section(page, tui, "Consumer groups, per partition", LISTING_LAG_PARTITIONS, &filter,
-	               TOPIC_CONSUMER_COLUMNS, width);
+	               TOPIC_CONSUMER_COLUMNS, width,
+	               &(struct page_linker){ .kind = PAGE_LINK_GROUP, .cluster_field = "cluster",
+	                                      .name_field = "group" });
 	detail_section(page, tui, "Partitions", LISTING_PARTITIONS, &filter, TOPIC_PARTITION_COLUMNS,
-	               width);
+	               width, NULL);
 	return 0;
 }
 
@@ -342,7 +351,9 @@ detail_service_build(struct page *page, struct tui *tui, const struct detail *de
 	snprintf(node_id, sizeof node_id, "service:%s", detail->name);
 	detail_edges(page, tui, &graph, node_id, width);
 	detail_section(page, tui, "Its consumer groups", LISTING_LAG, &filter,
-	               SERVICE_GROUP_COLUMNS, width);
+	               SERVICE_GROUP_COLUMNS, width,
+	               &(struct page_linker){ .kind = PAGE_LINK_GROUP, .cluster_field = "cluster",
+	                                      .name_field = "group" });
 	return 0;
 }
 
@@ -368,7 +379,7 @@ detail_cluster_build(struct page *page, struct tui *tui, const struct detail *de
 		page_add(page, THEME_NORMAL, "  %-18s%s", "KAFKA CLUSTER ID",
 		         detail_string(row, "kafka_cluster_id"));
 	json_decref(rows);
-	detail_section(page, tui, "Brokers", LISTING_BROKERS, &filter, BROKER_COLUMNS, width);
+	detail_section(page, tui, "Brokers", LISTING_BROKERS, &filter, BROKER_COLUMNS, width, NULL);
 	return 0;
 }
 
@@ -410,7 +421,10 @@ detail_reset_build(struct page *page, struct tui *tui, const struct detail *deta
 	page_add(page, THEME_NORMAL, "%s", "");
 	page_add(page, THEME_TITLE, " %s", "Partitions");
 	page_add_table(page, json_object_get(row, "partitions"), columns,
-	               sizeof columns / sizeof columns[0], width, NULL);
+	               sizeof columns / sizeof columns[0], width, NULL,
+	               &(struct page_linker){ .kind = PAGE_LINK_TOPIC,
+	                                      .default_cluster = detail_string(row, "cluster"),
+	                                      .name_field = "topic" });
 	json_decref(rows);
 	return 0;
 }
@@ -450,7 +464,23 @@ detail_key(struct screen *screen, struct tui *tui, int key)
 	struct page *page = (struct page *)screen;
 	const struct detail *detail = page->data;
 
+	const struct page_link *link;
+
 	switch (key) {
+	case '\r':
+	case '\n':
+	case TUI_FUNCTION_KEY(KEY_ENTER):
+	case TUI_FUNCTION_KEY(KEY_RIGHT):
+		link = page_selected_link(page);
+		if (link == NULL)
+			return TUI_HANDLED;
+		if (link->kind == PAGE_LINK_GROUP)
+			tui_push(tui, detail_group(link->cluster, link->name));
+		else if (link->kind == PAGE_LINK_TOPIC)
+			tui_push(tui, detail_topic(link->cluster, link->name));
+		else
+			tui_push(tui, detail_service(link->name));
+		return TUI_REDRAW;
 	case 'r':
 		if (detail->kind != DETAIL_GROUP)
 			return TUI_HANDLED;
@@ -480,7 +510,8 @@ detail_key(struct screen *screen, struct tui *tui, int key)
 }
 
 static const struct tui_key detail_keys[] = {
-	{ "Esc", "Back", "back to the list", false },
+	{ "Enter", "Open", "open the group, topic or service of the line under the cursor", false },
+	{ "Esc", "Back", "back to the screen before", false },
 	{ "r", "Reset", "reset this group's offsets (group detail)", true },
 	{ "t", "Graph", "the topology around it", false },
 	{ "\u2191\u2193", "Scroll", "scroll (also j k, PgUp PgDn, Home End)", false },

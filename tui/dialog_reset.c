@@ -168,7 +168,7 @@ dialog_build(struct page *page, struct tui *tui)
 				if (strcmp(columns[c].field, "group") != 0)
 					shown[shown_count++] = columns[c];
 			rows = offsets_plan_rows(dialog->plan);
-			page_add_table(page, rows, shown, shown_count, tui->width, NULL);
+			page_add_table(page, rows, shown, shown_count, tui->width, NULL, NULL);
 			json_decref(rows);
 		}
 		if (dialog->refusal != NULL)

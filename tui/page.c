@@ -38,9 +38,54 @@ page_new(const char *title, const struct screen_class *class)
 void
 page_clear(struct page *page)
 {
-	for (size_t i = 0; i < page->count; i++)
+	for (size_t i = 0; i < page->count; i++) {
 		free(page->lines[i].text);
+		free(page->lines[i].link.cluster);
+		free(page->lines[i].link.name);
+	}
 	page->count = 0;
+	page->has_links = false;
+}
+
+/* Link LINE to what ROW names, as LINKER says. */
+static void
+page_link_row(struct page *page, struct page_line *line, const json_t *row,
+              const struct page_linker *linker)
+{
+	static const char *const kinds[] = {
+		[PAGE_LINK_GROUP] = "group", [PAGE_LINK_TOPIC] = "topic",
+		[PAGE_LINK_SERVICE] = "service",
+	};
+	enum page_link_kind kind = linker->kind;
+	const char *name = json_string_value(json_object_get(row, linker->name_field));
+	const char *cluster = linker->cluster_field != NULL
+		? json_string_value(json_object_get(row, linker->cluster_field))
+		: linker->default_cluster;
+
+	if (linker->kind_field != NULL) {
+		const char *named = json_string_value(json_object_get(row, linker->kind_field));
+
+		kind = PAGE_LINK_NONE;
+		for (int k = PAGE_LINK_GROUP; named != NULL && k <= PAGE_LINK_SERVICE; k++)
+			if (strcmp(named, kinds[k]) == 0)
+				kind = (enum page_link_kind)k;
+	}
+	if (kind == PAGE_LINK_NONE || name == NULL || (kind != PAGE_LINK_SERVICE && cluster == NULL))
+		return;
+	line->link = (struct page_link){
+		.kind = kind, .name = tui_strdup(name),
+		.cluster = kind != PAGE_LINK_SERVICE ? tui_strdup(cluster) : NULL,
+	};
+	page->has_links = true;
+}
+
+const struct page_link *
+page_selected_link(const struct page *page)
+{
+	if (!page->has_links || page->cursor >= page->count ||
+	    page->lines[page->cursor].link.kind == PAGE_LINK_NONE)
+		return NULL;
+	return &page->lines[page->cursor].link;
 }
 
 static struct page_line *
@@ -77,7 +122,8 @@ page_add(struct page *page, enum theme_element element, const char *fmt, ...)
 
 void
 page_add_table(struct page *page, const json_t *rows, const struct output_column *columns,
-               size_t column_count, int width, const char *status_field)
+               size_t column_count, int width, const char *status_field,
+               const struct page_linker *linker)
 {
 	size_t count = json_array_size(rows);
 	size_t *natural = tui_alloc(column_count * sizeof *natural);
@@ -115,6 +161,8 @@ page_add_table(struct page *page, const json_t *rows, const struct output_column
 		page_add(page, r == 0 ? THEME_HEADING : THEME_NORMAL, "  %s", text);
 		free(text);
 		line = &page->lines[page->count - 1];
+		if (r > 0 && linker != NULL)
+			page_link_row(page, line, json_array_get(rows, r - 1), linker);
 		if (r > 0 && status_column >= 0 && !hidden[status_column]) {
 			int start = 2;
 
@@ -142,17 +190,26 @@ page_draw(struct screen *screen, struct tui *tui, int top, int height, int width
 	struct page *page = (struct page *)screen;
 
 	(void)tui;
-	if (page->count > 0 && page->top + (size_t)height > page->count)
-		page->top = page->count > (size_t)height ? page->count - (size_t)height : 0;
+	if (page->has_links && page->cursor >= page->count)
+		page->cursor = page->count ? page->count - 1 : 0;
+	if (page->has_links && page->cursor < page->top)
+		page->top = page->cursor;
+	else if (page->has_links && height > 1 && page->cursor >= page->top + (size_t)height - 1)
+		page->top = page->cursor - (size_t)height + 2;
+	if (page->count > 0 && page->top + (size_t)height - 1 > page->count)
+		page->top = page->count > (size_t)height - 1 ? page->count - (size_t)height + 1 : 0;
 	tui_clear_line(top, 0, width, theme_attr(THEME_TITLE));
 	tui_put(top, 1, page->title, width - 1, theme_attr(THEME_TITLE) | A_BOLD);
 	for (int y = 1; y < height && page->top + (size_t)(y - 1) < page->count; y++) {
 		const struct page_line *line = &page->lines[page->top + (size_t)(y - 1)];
 
-		if (line->element == THEME_HEADING)
-			tui_clear_line(top + y, 0, width, theme_attr(THEME_HEADING));
-		tui_put(top + y, 0, line->text, width, theme_attr(line->element));
-		if (line->mark_cells > 0 && line->mark_start < width)
+		bool cursor = page->has_links && page->top + (size_t)(y - 1) == page->cursor;
+		enum theme_element element = cursor ? THEME_CURSOR : line->element;
+
+		if (element == THEME_HEADING || cursor)
+			tui_clear_line(top + y, 0, width, theme_attr(element));
+		tui_put(top + y, 0, line->text, width, theme_attr(element));
+		if (line->mark_cells > 0 && line->mark_start < width && !cursor)
 			mvchgat(top + y, line->mark_start, line->mark_cells, (attr_t)theme_attr(line->mark),
 			        (short)PAIR_NUMBER(theme_attr(line->mark)), NULL);
 	}
@@ -175,32 +232,36 @@ page_key(struct screen *screen, struct tui *tui, int key)
 	struct page *page = (struct page *)screen;
 	size_t height = tui->height > 4 ? (size_t)tui->height - 4 : 1;
 	size_t last = page->count > height ? page->count - height : 0;
+	/* With links the cursor moves over every line (the page follows it); else the page
+	 * itself scrolls. */
+	size_t *at = page->has_links ? &page->cursor : &page->top;
+	size_t end = page->has_links ? (page->count ? page->count - 1 : 0) : last;
 
 	switch (key) {
 	case 'j':
 	case TUI_FUNCTION_KEY(KEY_DOWN):
-		if (page->top < last)
-			page->top++;
+		if (*at < end)
+			(*at)++;
 		return TUI_REDRAW;
 	case 'k':
 	case TUI_FUNCTION_KEY(KEY_UP):
-		if (page->top > 0)
-			page->top--;
+		if (*at > 0)
+			(*at)--;
 		return TUI_REDRAW;
 	case ' ':
 	case TUI_FUNCTION_KEY(KEY_NPAGE):
-		page->top = page->top + height < last ? page->top + height : last;
+		*at = *at + height < end ? *at + height : end;
 		return TUI_REDRAW;
 	case TUI_FUNCTION_KEY(KEY_PPAGE):
-		page->top = page->top > height ? page->top - height : 0;
+		*at = *at > height ? *at - height : 0;
 		return TUI_REDRAW;
 	case 'g':
 	case TUI_FUNCTION_KEY(KEY_HOME):
-		page->top = 0;
+		*at = 0;
 		return TUI_REDRAW;
 	case 'G':
 	case TUI_FUNCTION_KEY(KEY_END):
-		page->top = last;
+		*at = end;
 		return TUI_REDRAW;
 	default:
 		return TUI_UNHANDLED;

@@ -172,6 +172,11 @@ tmux_type billing
 tmux_keys Enter Enter
 tmux_check "a service's detail: what it consumes, with the lag" 10 \
 	"<- +$prefix-orders +$cluster +consumes +[0-9]+"
+tmux_keys G Enter
+tmux_check "Enter on the detail's last line, its group, opens that group" 10 \
+	"Group $prefix-billing on $cluster"
+tmux_keys Escape
+tmux_check "and Esc comes back to the service" 5 '^ Service billing'
 tmux_keys Escape v
 tmux_check "v: the teams" 5 '^ teams: [0-9]+'
 tmux_check "payments and its services" 5 '^payments .*billing, checkout'
