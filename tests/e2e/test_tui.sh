@@ -53,10 +53,13 @@ metadata:
 spec: {type: service, owner: group:payments, lifecycle: production}
 EOF
 "$kfleet" catalog import "$work/ownership.yaml" >/dev/null
+# A port of the kernel's choice: the default one may be another test's agent's.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$work/clusters/$cluster.conf" <<EOF
 cluster = $cluster
 catalog = $work/catalog.db
 interval = 2s
+listen = 127.0.0.1:$port
 kafka.bootstrap.servers = $KAFKA_BOOTSTRAP
 EOF
 "$KFLEET_BUILDDIR/kfleet-agent" --config "$work/clusters/$cluster.conf" >"$work/agent.log" 2>&1 &

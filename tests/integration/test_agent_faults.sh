@@ -34,10 +34,13 @@ loadgen() { "$KFLEET_BUILDDIR/kfleet-loadgen" -b "$KAFKA_BOOTSTRAP" "$@" >/dev/n
 loadgen fleet faults 1 3 1 100 ||
 	{ echo "Bail out! kfleet-loadgen could not make the fleet"; exit 1; }
 
+# A port of the kernel's choice: the default one may be another test's agent's.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$work/agent.conf" <<EOF
 cluster = $cluster
 catalog = $KFLEET_CATALOG
 interval = 1s
+listen = 127.0.0.1:$port
 kafka.bootstrap.servers = $KAFKA_BOOTSTRAP
 EOF
 
