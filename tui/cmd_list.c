@@ -24,13 +24,6 @@
 	.column_count = sizeof((const struct output_column[]){ __VA_ARGS__ }) / \
 	                sizeof(struct output_column)
 
-/* Kinds of table column: plain text, a number (right-aligned), a name or list that may be
- * cut to fit the terminal; then optionally `.drop = N` for a column a narrow terminal
- * goes without (the highest N first). */
-#define TEXT(f, h, ...) { .field = f, .heading = h, __VA_ARGS__ }
-#define NUMBER(f, h, ...) { .field = f, .heading = h, .right = true, __VA_ARGS__ }
-#define NAME(f, h, ...) { .field = f, .heading = h, .shrinks = true, __VA_ARGS__ }
-
 struct list_view {
 	enum listing_kind kind;
 	const struct output_column *columns;
@@ -39,78 +32,79 @@ struct list_view {
 
 static const struct list_view list_views[LISTING_KIND_COUNT] = {
 	[LISTING_CLUSTERS] = { LISTING_CLUSTERS, COLUMNS(
-		TEXT("cluster", "CLUSTER"), TEXT("status", "STATUS"),
-		NUMBER("brokers", "BROKERS", .drop = 3), NUMBER("topics", "TOPICS"),
-		NUMBER("partitions", "PARTITIONS", .drop = 2), NUMBER("groups", "GROUPS"),
-		TEXT("last_collected", "LAST COLLECTED", .drop = 1), NAME("error", "ERROR")) },
+		OUTPUT_TEXT("cluster", "CLUSTER"), OUTPUT_TEXT("status", "STATUS"),
+		OUTPUT_NUMBER("brokers", "BROKERS", .drop = 3), OUTPUT_NUMBER("topics", "TOPICS"),
+		OUTPUT_NUMBER("partitions", "PARTITIONS", .drop = 2), OUTPUT_NUMBER("groups", "GROUPS"),
+		OUTPUT_TEXT("last_collected", "LAST COLLECTED", .drop = 1), OUTPUT_NAME("error", "ERROR")) },
 	[LISTING_BROKERS] = { LISTING_BROKERS, COLUMNS(
-		TEXT("cluster", "CLUSTER"), NUMBER("broker", "BROKER"), NAME("host", "HOST"),
-		NUMBER("port", "PORT", .drop = 2), TEXT("rack", "RACK", .drop = 1),
-		TEXT("controller", "CONTROLLER")) },
+		OUTPUT_TEXT("cluster", "CLUSTER"), OUTPUT_NUMBER("broker", "BROKER"), OUTPUT_NAME("host", "HOST"),
+		OUTPUT_NUMBER("port", "PORT", .drop = 2), OUTPUT_TEXT("rack", "RACK", .drop = 1),
+		OUTPUT_TEXT("controller", "CONTROLLER")) },
 	[LISTING_TOPICS] = { LISTING_TOPICS, COLUMNS(
-		TEXT("cluster", "CLUSTER"), NAME("topic", "TOPIC"),
-		NUMBER("partitions", "PARTITIONS"),
-		NUMBER("replication_factor", "RF", .drop = 2),
-		NUMBER("under_replicated", "UNDER-REPLICATED"),
-		NAME("team", "TEAM", .drop = 1), NAME("service", "SERVICE", .drop = 3),
-		NAME("tags", "TAGS", .drop = 4)) },
+		OUTPUT_TEXT("cluster", "CLUSTER"), OUTPUT_NAME("topic", "TOPIC"),
+		OUTPUT_NUMBER("partitions", "PARTITIONS"),
+		OUTPUT_NUMBER("replication_factor", "RF", .drop = 2),
+		OUTPUT_NUMBER("under_replicated", "UNDER-REPLICATED"),
+		OUTPUT_NAME("team", "TEAM", .drop = 1), OUTPUT_NAME("service", "SERVICE", .drop = 3),
+		OUTPUT_NAME("tags", "TAGS", .drop = 4)) },
 	[LISTING_PARTITIONS] = { LISTING_PARTITIONS, COLUMNS(
-		TEXT("cluster", "CLUSTER"), NAME("topic", "TOPIC"),
-		NUMBER("partition", "PARTITION"), NUMBER("leader", "LEADER", .null_text = "none"),
-		NAME("replicas", "REPLICAS"), NAME("isr", "ISR"),
-		TEXT("under_replicated", "UNDER-REPLICATED", .drop = 1),
-		NUMBER("log_start_offset", "LOG START", .drop = 3),
-		NUMBER("log_end_offset", "LOG END", .drop = 2),
-		NAME("team", "TEAM", .drop = 4), NAME("service", "SERVICE", .drop = 5)) },
+		OUTPUT_TEXT("cluster", "CLUSTER"), OUTPUT_NAME("topic", "TOPIC"),
+		OUTPUT_NUMBER("partition", "PARTITION"), OUTPUT_NUMBER("leader", "LEADER", .null_text = "none"),
+		OUTPUT_NAME("replicas", "REPLICAS"), OUTPUT_NAME("isr", "ISR"),
+		OUTPUT_TEXT("under_replicated", "UNDER-REPLICATED", .drop = 1),
+		OUTPUT_NUMBER("log_start_offset", "LOG START", .drop = 3),
+		OUTPUT_NUMBER("log_end_offset", "LOG END", .drop = 2),
+		OUTPUT_NAME("team", "TEAM", .drop = 4), OUTPUT_NAME("service", "SERVICE", .drop = 5)) },
 	[LISTING_GROUPS] = { LISTING_GROUPS, COLUMNS(
-		TEXT("cluster", "CLUSTER"), NAME("group", "GROUP"),
-		TEXT("state", "STATE", .drop = 2), NUMBER("members", "MEMBERS", .drop = 3),
-		NUMBER("lag", "LAG"), NUMBER("max_time_lag_seconds", "TIME LAG (s)"),
-		TEXT("status", "STATUS"), NAME("service", "SERVICE", .drop = 1),
-		NAME("team", "TEAM", .drop = 4)) },
+		OUTPUT_TEXT("cluster", "CLUSTER"), OUTPUT_NAME("group", "GROUP"),
+		OUTPUT_TEXT("state", "STATE", .drop = 2), OUTPUT_NUMBER("members", "MEMBERS", .drop = 3),
+		OUTPUT_NUMBER("lag", "LAG"), OUTPUT_NUMBER("max_time_lag_seconds", "TIME LAG (s)"),
+		OUTPUT_TEXT("status", "STATUS"), OUTPUT_NAME("service", "SERVICE", .drop = 1),
+		OUTPUT_NAME("team", "TEAM", .drop = 4)) },
 	[LISTING_MEMBERS] = { LISTING_MEMBERS, COLUMNS(
-		TEXT("cluster", "CLUSTER"), NAME("group", "GROUP"), NAME("member_id", "MEMBER ID"),
-		NAME("client_id", "CLIENT ID", .drop = 2), TEXT("host", "HOST", .drop = 3),
-		NAME("assignments", "ASSIGNMENTS"), NAME("service", "SERVICE", .drop = 4),
-		NAME("team", "TEAM", .drop = 5)) },
+		OUTPUT_TEXT("cluster", "CLUSTER"), OUTPUT_NAME("group", "GROUP"),
+		OUTPUT_NAME("member_id", "MEMBER ID"),
+		OUTPUT_NAME("client_id", "CLIENT ID", .drop = 2), OUTPUT_TEXT("host", "HOST", .drop = 3),
+		OUTPUT_NAME("assignments", "ASSIGNMENTS"), OUTPUT_NAME("service", "SERVICE", .drop = 4),
+		OUTPUT_NAME("team", "TEAM", .drop = 5)) },
 	[LISTING_LAG] = { LISTING_LAG, COLUMNS(
-		TEXT("cluster", "CLUSTER"), NAME("group", "GROUP"),
-		TEXT("status", "STATUS"), NUMBER("lag", "LAG"),
-		NUMBER("max_time_lag_seconds", "TIME LAG (s)"),
-		TEXT("state", "STATE", .drop = 2), NUMBER("members", "MEMBERS", .drop = 3),
-		NAME("service", "SERVICE", .drop = 1), NAME("team", "TEAM", .drop = 4)) },
+		OUTPUT_TEXT("cluster", "CLUSTER"), OUTPUT_NAME("group", "GROUP"),
+		OUTPUT_TEXT("status", "STATUS"), OUTPUT_NUMBER("lag", "LAG"),
+		OUTPUT_NUMBER("max_time_lag_seconds", "TIME LAG (s)"),
+		OUTPUT_TEXT("state", "STATE", .drop = 2), OUTPUT_NUMBER("members", "MEMBERS", .drop = 3),
+		OUTPUT_NAME("service", "SERVICE", .drop = 1), OUTPUT_NAME("team", "TEAM", .drop = 4)) },
 	[LISTING_LAG_PARTITIONS] = { LISTING_LAG_PARTITIONS, COLUMNS(
-		TEXT("cluster", "CLUSTER"), NAME("group", "GROUP"), NAME("topic", "TOPIC"),
-		NUMBER("partition", "PARTITION"),
-		NUMBER("committed_offset", "COMMITTED", .drop = 3),
-		NUMBER("log_end_offset", "LOG END", .drop = 2), NUMBER("lag", "LAG"),
-		NUMBER("time_lag_seconds", "TIME LAG (s)"),
-		TEXT("status", "GROUP STATUS", .drop = 1),
-		NAME("service", "SERVICE", .drop = 4), NAME("team", "TEAM", .drop = 5)) },
+		OUTPUT_TEXT("cluster", "CLUSTER"), OUTPUT_NAME("group", "GROUP"), OUTPUT_NAME("topic", "TOPIC"),
+		OUTPUT_NUMBER("partition", "PARTITION"),
+		OUTPUT_NUMBER("committed_offset", "COMMITTED", .drop = 3),
+		OUTPUT_NUMBER("log_end_offset", "LOG END", .drop = 2), OUTPUT_NUMBER("lag", "LAG"),
+		OUTPUT_NUMBER("time_lag_seconds", "TIME LAG (s)"),
+		OUTPUT_TEXT("status", "GROUP STATUS", .drop = 1),
+		OUTPUT_NAME("service", "SERVICE", .drop = 4), OUTPUT_NAME("team", "TEAM", .drop = 5)) },
 	[LISTING_ACLS] = { LISTING_ACLS, COLUMNS(
-		TEXT("cluster", "CLUSTER"), NAME("principal", "PRINCIPAL"),
-		TEXT("permission", "PERMISSION"), TEXT("operation", "OPERATION"),
-		TEXT("resource_type", "RESOURCE TYPE"), NAME("resource_name", "RESOURCE"),
-		TEXT("pattern_type", "PATTERN", .drop = 2), TEXT("host", "HOST", .drop = 3),
-		NAME("service", "SERVICE", .drop = 1)) },
+		OUTPUT_TEXT("cluster", "CLUSTER"), OUTPUT_NAME("principal", "PRINCIPAL"),
+		OUTPUT_TEXT("permission", "PERMISSION"), OUTPUT_TEXT("operation", "OPERATION"),
+		OUTPUT_TEXT("resource_type", "RESOURCE TYPE"), OUTPUT_NAME("resource_name", "RESOURCE"),
+		OUTPUT_TEXT("pattern_type", "PATTERN", .drop = 2), OUTPUT_TEXT("host", "HOST", .drop = 3),
+		OUTPUT_NAME("service", "SERVICE", .drop = 1)) },
 	[LISTING_QUOTAS] = { LISTING_QUOTAS, COLUMNS(
-		TEXT("cluster", "CLUSTER"),
-		NAME("entity", "ENTITY", .null_text = "<default>"), NAME("quotas", "QUOTAS")) },
+		OUTPUT_TEXT("cluster", "CLUSTER"),
+		OUTPUT_NAME("entity", "ENTITY", .null_text = "<default>"), OUTPUT_NAME("quotas", "QUOTAS")) },
 	[LISTING_SERVICES] = { LISTING_SERVICES, COLUMNS(
-		NAME("service", "SERVICE"), TEXT("team", "TEAM"),
-		TEXT("lifecycle", "LIFECYCLE", .drop = 1),
-		NAME("consumer_groups", "CONSUMER GROUPS"),
-		NAME("principals", "PRINCIPALS", .drop = 3),
-		NAME("produces", "PRODUCES", .drop = 2)) },
+		OUTPUT_NAME("service", "SERVICE"), OUTPUT_TEXT("team", "TEAM"),
+		OUTPUT_TEXT("lifecycle", "LIFECYCLE", .drop = 1),
+		OUTPUT_NAME("consumer_groups", "CONSUMER GROUPS"),
+		OUTPUT_NAME("principals", "PRINCIPALS", .drop = 3),
+		OUTPUT_NAME("produces", "PRODUCES", .drop = 2)) },
 	/* kfleet offsets history's */
 	[LISTING_OFFSET_RESETS] = { LISTING_OFFSET_RESETS, COLUMNS(
-		NUMBER("id", "ID"), TEXT("time", "TIME"), TEXT("cluster", "CLUSTER"),
-		NAME("group", "GROUP"), NAME("mode", "MODE"), TEXT("outcome", "OUTCOME"),
-		TEXT("user", "USER", .drop = 2), TEXT("host", "HOST", .drop = 1),
-		NAME("partitions", "PARTITIONS", .drop = 3)) },
+		OUTPUT_NUMBER("id", "ID"), OUTPUT_TEXT("time", "TIME"), OUTPUT_TEXT("cluster", "CLUSTER"),
+		OUTPUT_NAME("group", "GROUP"), OUTPUT_NAME("mode", "MODE"), OUTPUT_TEXT("outcome", "OUTCOME"),
+		OUTPUT_TEXT("user", "USER", .drop = 2), OUTPUT_TEXT("host", "HOST", .drop = 1),
+		OUTPUT_NAME("partitions", "PARTITIONS", .drop = 3)) },
 	[LISTING_TEAMS] = { LISTING_TEAMS, COLUMNS(
-		TEXT("team", "TEAM"), NAME("email", "EMAIL", .drop = 1),
-		NAME("services", "SERVICES")) },
+		OUTPUT_TEXT("team", "TEAM"), OUTPUT_NAME("email", "EMAIL", .drop = 1),
+		OUTPUT_NAME("services", "SERVICES")) },
 };
 
 /* The filters, each an option named after the field it filters on. */

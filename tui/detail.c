@@ -63,41 +63,38 @@ detail_query(struct tui *tui, enum listing_kind kind, const struct listing_filte
 	return rows;
 }
 
-/* Kinds of column, as tui/cmd_list.c has them. */
-#define TEXT(f, h, ...) { .field = f, .heading = h, __VA_ARGS__ }
-#define NUMBER(f, h, ...) { .field = f, .heading = h, .right = true, __VA_ARGS__ }
-#define NAME(f, h, ...) { .field = f, .heading = h, .shrinks = true, __VA_ARGS__ }
 #define COLUMNS(...) (const struct output_column[]){ __VA_ARGS__ }, \
 	sizeof((const struct output_column[]){ __VA_ARGS__ }) / sizeof(struct output_column)
 
 /* A detail's sections leave out the columns the detail is about (its cluster, group or
  * topic). */
 #define GROUP_PARTITION_COLUMNS COLUMNS( \
-	NAME("topic", "TOPIC"), NUMBER("partition", "PARTITION"), \
-	NUMBER("committed_offset", "COMMITTED", .drop = 2), \
-	NUMBER("log_end_offset", "LOG END", .drop = 1), NUMBER("lag", "LAG"), \
-	NUMBER("time_lag_seconds", "TIME LAG (s)"))
+	OUTPUT_NAME("topic", "TOPIC"), OUTPUT_NUMBER("partition", "PARTITION"), \
+	OUTPUT_NUMBER("committed_offset", "COMMITTED", .drop = 2), \
+	OUTPUT_NUMBER("log_end_offset", "LOG END", .drop = 1), OUTPUT_NUMBER("lag", "LAG"), \
+	OUTPUT_NUMBER("time_lag_seconds", "TIME LAG (s)"))
 #define MEMBER_COLUMNS COLUMNS( \
-	NAME("member_id", "MEMBER ID"), NAME("client_id", "CLIENT ID", .drop = 2), \
-	TEXT("host", "HOST", .drop = 1), NAME("assignments", "ASSIGNMENTS"))
+	OUTPUT_NAME("member_id", "MEMBER ID"), OUTPUT_NAME("client_id", "CLIENT ID", .drop = 2), \
+	OUTPUT_TEXT("host", "HOST", .drop = 1), OUTPUT_NAME("assignments", "ASSIGNMENTS"))
 #define TOPIC_CONSUMER_COLUMNS COLUMNS( \
-	NAME("group", "GROUP"), NUMBER("partition", "PARTITION"), \
-	NUMBER("committed_offset", "COMMITTED", .drop = 2), \
-	NUMBER("log_end_offset", "LOG END", .drop = 1), NUMBER("lag", "LAG"), \
-	NUMBER("time_lag_seconds", "TIME LAG (s)"), TEXT("status", "STATUS"))
+	OUTPUT_NAME("group", "GROUP"), OUTPUT_NUMBER("partition", "PARTITION"), \
+	OUTPUT_NUMBER("committed_offset", "COMMITTED", .drop = 2), \
+	OUTPUT_NUMBER("log_end_offset", "LOG END", .drop = 1), OUTPUT_NUMBER("lag", "LAG"), \
+	OUTPUT_NUMBER("time_lag_seconds", "TIME LAG (s)"), OUTPUT_TEXT("status", "STATUS"))
 #define TOPIC_PARTITION_COLUMNS COLUMNS( \
-	NUMBER("partition", "PARTITION"), NUMBER("leader", "LEADER", .null_text = "none"), \
-	NAME("replicas", "REPLICAS"), NAME("isr", "ISR"), \
-	TEXT("under_replicated", "UNDER-REPLICATED", .drop = 3), \
-	NUMBER("log_start_offset", "LOG START", .drop = 1), \
-	NUMBER("log_end_offset", "LOG END", .drop = 2))
+	OUTPUT_NUMBER("partition", "PARTITION"), OUTPUT_NUMBER("leader", "LEADER", .null_text = "none"), \
+	OUTPUT_NAME("replicas", "REPLICAS"), OUTPUT_NAME("isr", "ISR"), \
+	OUTPUT_TEXT("under_replicated", "UNDER-REPLICATED", .drop = 3), \
+	OUTPUT_NUMBER("log_start_offset", "LOG START", .drop = 1), \
+	OUTPUT_NUMBER("log_end_offset", "LOG END", .drop = 2))
 #define BROKER_COLUMNS COLUMNS( \
-	NUMBER("broker", "BROKER"), NAME("host", "HOST"), NUMBER("port", "PORT"), \
-	TEXT("rack", "RACK"), TEXT("controller", "CONTROLLER"))
+	OUTPUT_NUMBER("broker", "BROKER"), OUTPUT_NAME("host", "HOST"), OUTPUT_NUMBER("port", "PORT"), \
+	OUTPUT_TEXT("rack", "RACK"), OUTPUT_TEXT("controller", "CONTROLLER"))
 #define SERVICE_GROUP_COLUMNS COLUMNS( \
-	TEXT("cluster", "CLUSTER"), NAME("group", "GROUP"), TEXT("status", "STATUS"), \
-	NUMBER("lag", "LAG"), NUMBER("max_time_lag_seconds", "TIME LAG (s)"), \
-	TEXT("state", "STATE", .drop = 1), NUMBER("members", "MEMBERS", .drop = 2))
+	OUTPUT_TEXT("cluster", "CLUSTER"), OUTPUT_NAME("group", "GROUP"), \
+	OUTPUT_TEXT("status", "STATUS"), \
+	OUTPUT_NUMBER("lag", "LAG"), OUTPUT_NUMBER("max_time_lag_seconds", "TIME LAG (s)"), \
+	OUTPUT_TEXT("state", "STATE", .drop = 1), OUTPUT_NUMBER("members", "MEMBERS", .drop = 2))
 
 /* A listing as a section: its title, then a table of COLUMNS. */
 static void
@@ -218,10 +215,11 @@ detail_edges(struct page *page, struct tui *tui, const struct topology_filter *f
              const char *node_id, int width)
 {
 	static const struct output_column columns[] = {
-		TEXT("direction", ""), NAME("name", "NAME"), TEXT("cluster", "CLUSTER", .drop = 2),
-		TEXT("kind", "KIND"), NUMBER("lag", "LAG"),
-		NUMBER("max_time_lag_seconds", "TIME LAG (s)"), TEXT("status", "STATUS"),
-		NAME("sources", "KNOWN FROM", .drop = 1),
+		OUTPUT_TEXT("direction", ""), OUTPUT_NAME("name", "NAME"),
+		OUTPUT_TEXT("cluster", "CLUSTER", .drop = 2),
+		OUTPUT_TEXT("kind", "KIND"), OUTPUT_NUMBER("lag", "LAG"),
+		OUTPUT_NUMBER("max_time_lag_seconds", "TIME LAG (s)"), OUTPUT_TEXT("status", "STATUS"),
+		OUTPUT_NAME("sources", "KNOWN FROM", .drop = 1),
 	};
 	char *err = NULL;
 	struct topology *topology = topology_build(tui->store, filter, &err);

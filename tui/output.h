@@ -26,6 +26,13 @@ struct output_column {
 	                    * the highest first */
 };
 
+/* Kinds of table column, for tables of them: plain text, a number (right-aligned), a name
+ * or list that may be cut to fit the terminal; then optionally `.drop = N` for a column a
+ * narrow terminal goes without (the highest N first). */
+#define OUTPUT_TEXT(f, h, ...) { .field = f, .heading = h, __VA_ARGS__ }
+#define OUTPUT_NUMBER(f, h, ...) { .field = f, .heading = h, .right = true, __VA_ARGS__ }
+#define OUTPUT_NAME(f, h, ...) { .field = f, .heading = h, .shrinks = true, __VA_ARGS__ }
+
 /* Parse "table", "json" or "csv"; -1 when TEXT is none of them. */
 int output_format_parse(const char *text, enum output_format *format);
 
