@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #ifdef HAVE_MALLOC_H
 #include <malloc.h>
 #endif
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #ifdef HAVE_SYS_PRCTL_H
 #include <sys/prctl.h>
 #endif
@@ -42,6 +44,10 @@ static enum agent_log_level agent_log_level = LOG_INFO;
 
 /* Set by the signal handlers, acted on by the loop. */
 static volatile sig_atomic_t agent_stop, agent_reload;
+
+/* In the collector: the pipe on which it tells its supervisor that it finished a cycle,
+ * once; -1 when told, or when there is no supervisor (--once). */
+static int agent_cycled_fd = -1;
 
 static void
 agent_on_stop(int signal_number)
@@ -389,7 +395,15 @@ agent_loop(struct agent *agent, const char *path)
 	while (!agent_stop) {
 		int64_t started = collect_now_ms(), wait_ms;
 
-		if (agent_cycle(agent) == 0) {
+		int cycled = agent_cycle(agent);
+
+		if (agent_cycled_fd >= 0) {
+			/* Not crashing at start: a later crash is a new incident, not a loop. */
+			(void)!write(agent_cycled_fd, "", 1);
+			close(agent_cycled_fd);
+			agent_cycled_fd = -1;
+		}
+		if (cycled == 0) {
 			backoff_ms = AGENT_FIRST_BACKOFF_MS;
 			wait_ms = agent->config->interval_ms - (collect_now_ms() - started);
 		} else {
@@ -420,25 +434,41 @@ agent_loop(struct agent *agent, const char *path)
 	return 0;
 }
 
+/* Whether the collector said on FD that it finished a cycle; false until it did. */
+static bool
+agent_child_cycled(int fd)
+{
+	char byte;
+
+	return fd >= 0 && read(fd, &byte, 1) == 1;
+}
+
 /* The agent in a child process, started again when it dies of a signal it was not sent:
  * librdkafka 2.0.2 has known assertions and crashes in its admin paths while brokers
- * come and go (doc/kafka-compat.md), and an agent must outlive them. Exit statuses pass
- * through (a bad config stays exit 2); SIGTERM, SIGINT and SIGHUP are handed to the
- * child. Returns in the child (0) to run the agent, else the status to exit with. */
+ * come and go (doc/kafka-compat.md), and an agent must outlive them. A collector that
+ * had finished a cycle is started again after 1 s; one that dies before its first, after
+ * a delay doubling up to 30 s (a crash loop). Exit statuses pass through (a bad config
+ * stays exit 2); SIGTERM, SIGINT and SIGHUP are handed to the child. Returns in the
+ * child (0) to run the agent, else the status to exit with. */
 static int
 agent_supervise(pid_t *child)
 {
 	int64_t backoff_ms = AGENT_FIRST_BACKOFF_MS;
 
 	for (;;) {
-		int status;
-		pid_t done;
+		pid_t parent = getpid(), done;
+		bool cycled = false;
+		int status, cycled_pipe[2];
 
-		pid_t parent = getpid();
-
+		if (pipe(cycled_pipe) < 0) {
+			agent_log(LOG_ERROR, "cannot make the collector's pipe: %s", strerror(errno));
+			return AGENT_EXIT_FAILED;
+		}
 		*child = fork();
 		if (*child < 0) {
 			agent_log(LOG_ERROR, "cannot fork the collector: %s", strerror(errno));
+			close(cycled_pipe[0]);
+			close(cycled_pipe[1]);
 			return AGENT_EXIT_FAILED;
 		}
 		if (*child == 0) {
@@ -448,8 +478,13 @@ agent_supervise(pid_t *child)
 #endif
 			if (getppid() != parent)
 				_exit(EXIT_SUCCESS);
+			close(cycled_pipe[0]);
+			fcntl(cycled_pipe[1], F_SETFD, FD_CLOEXEC);
+			agent_cycled_fd = cycled_pipe[1];
 			return 0;
 		}
+		close(cycled_pipe[1]);
+		fcntl(cycled_pipe[0], F_SETFL, O_NONBLOCK);
 		while ((done = waitpid(*child, &status, WNOHANG)) == 0) {
 			if (agent_stop)
 				kill(*child, SIGTERM);
@@ -457,8 +492,11 @@ agent_supervise(pid_t *child)
 				agent_reload = 0;
 				kill(*child, SIGHUP);
 			}
+			cycled = cycled || agent_child_cycled(cycled_pipe[0]);
 			agent_sleep(100);
 		}
+		cycled = cycled || agent_child_cycled(cycled_pipe[0]);
+		close(cycled_pipe[0]);
 		if (done < 0) {
 			agent_log(LOG_ERROR, "waiting for the collector: %s", strerror(errno));
 			return AGENT_EXIT_FAILED;
@@ -467,8 +505,11 @@ agent_supervise(pid_t *child)
 			return WEXITSTATUS(status);
 		if (agent_stop)
 			return EXIT_SUCCESS;
-		agent_log(LOG_ERROR, "the collector died of signal %d (%s): starting it again in %lld ms",
-		          WTERMSIG(status), strsignal(WTERMSIG(status)), (long long)backoff_ms);
+		if (cycled)
+			backoff_ms = AGENT_FIRST_BACKOFF_MS;
+		agent_log(LOG_ERROR, "the collector died of signal %d (%s)%s: starting it again in "
+		          "%lld ms", WTERMSIG(status), strsignal(WTERMSIG(status)),
+		          cycled ? "" : " before its first cycle ended", (long long)backoff_ms);
 		agent_sleep(backoff_ms);
 		if (agent_stop)
 			return EXIT_SUCCESS;
