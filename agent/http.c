@@ -62,6 +62,8 @@ struct http {
 	const struct metrics_group *groups;   /* in RESULT's arena */
 	bool cluster_up;
 	char *failure;                          /* why the latest cycle failed, or NULL */
+	bool catalog_up;                        /* its generation was written */
+	char *catalog_error;                    /* if not, why (NULL: out of memory) */
 	int64_t collected_ms;                   /* monotonic time of the latest result; 0: none */
 	unsigned long generation;               /* bumped by every publish */
 	struct http_metrics_text *metrics;      /* /metrics for METRICS_GENERATION, or NULL */
@@ -184,8 +186,11 @@ http_readyz(struct http *http, const struct http_route *route, unsigned *status)
 	age_ms = http->collected_ms != 0 ? http_monotonic_ms() - http->collected_ms : -1;
 	if (age_ms >= 0 && age_ms < HTTP_READY_INTERVALS * http->interval_ms) {
 		*status = MHD_HTTP_OK;
-		snprintf(reason, sizeof reason, "ready: %s collected %lld ms ago\n", http->cluster,
-		         (long long)age_ms);
+		/* Collected, the metrics are current: a catalog not written is said, not unready. */
+		snprintf(reason, sizeof reason, "ready: %s collected %lld ms ago%s%s\n", http->cluster,
+		         (long long)age_ms, http->catalog_up ? "" : "; catalog not written: ",
+		         http->catalog_up ? "" : http->catalog_error != NULL ? http->catalog_error
+		                                                             : "out of memory");
 	} else {
 		int used;
 
@@ -226,6 +231,7 @@ http_metrics_render(const struct http *http)
 	struct metrics_view view = {
 		.cluster = http->cluster,
 		.cluster_up = http->cluster_up,
+		.catalog_up = http->catalog_up,
 		.snapshot = http->result != NULL ? &http->result->snapshot : NULL,
 		.requests = http->result != NULL ? &http->result->requests : NULL,
 		.groups = http->groups,
@@ -623,6 +629,7 @@ http_free(struct http *http)
 	collect_result_free(http->result);
 	http_metrics_release(http->metrics);
 	free(http->failure);
+	free(http->catalog_error);
 	free(http->cluster);
 	free(http->token);
 	free(http->listen);
@@ -709,23 +716,28 @@ http_reconfigure(struct http *http, const struct http_settings *settings, struct
 
 void
 http_publish(struct http *http, struct collect_result *result,
-             const struct metrics_group *groups)
+             const struct metrics_group *groups, const char *catalog_error)
 {
 	struct collect_result *old;
-	char *old_failure;
+	char *old_failure, *old_catalog_error;
+	char *catalog_copy = catalog_error != NULL ? strdup(catalog_error) : NULL;
 
 	pthread_mutex_lock(&http->state_lock);
 	old = http->result;
 	old_failure = http->failure;
+	old_catalog_error = http->catalog_error;
 	http->result = result;
 	http->groups = groups;
 	http->cluster_up = true;
 	http->failure = NULL;
+	http->catalog_up = catalog_error == NULL;
+	http->catalog_error = catalog_copy;
 	http->collected_ms = http_monotonic_ms();
 	http->generation++;
 	pthread_mutex_unlock(&http->state_lock);
 	collect_result_free(old);
 	free(old_failure);
+	free(old_catalog_error);
 }
 
 void

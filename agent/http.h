@@ -39,9 +39,10 @@ int http_reconfigure(struct http *http, const struct http_settings *settings,
 
 /* A cycle collected RESULT: serve it from now on. Takes ownership of RESULT (and of
  * GROUP_OWNERS, one per snapshot group, which must live in RESULT's arena or be NULL);
- * the previous result is freed. */
+ * the previous result is freed. CATALOG_ERROR says why the generation could not be
+ * written to the catalog (copied), or is NULL: it was. */
 void http_publish(struct http *http, struct collect_result *result,
-                  const struct metrics_group *groups);
+                  const struct metrics_group *groups, const char *catalog_error);
 
 /* A cycle could not reach the cluster, for REASON: kfleet_cluster_up is 0 and /readyz
  * says why; the last collected result is still served. */

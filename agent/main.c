@@ -124,6 +124,8 @@ struct agent {
 	struct collector *collector;
 	struct http *http;          /* NULL with --once */
 	struct history *history;    /* opened at the first cycle; NULL: not yet, or unreadable */
+	unsigned write_failures;    /* cycles in a row whose generation could not be written */
+	char *write_error;          /* the latest one's reason, or NULL */
 };
 
 static void
@@ -134,6 +136,7 @@ agent_close(struct agent *agent)
 	collector_free(agent->collector);
 	store_close(agent->store);
 	cluster_config_free(agent->config);
+	free(agent->write_error);
 	*agent = (struct agent){ 0 };
 }
 
@@ -300,8 +303,36 @@ agent_history(struct agent *agent)
 	return agent->history;
 }
 
+/* Write RESULT's generation to the catalog: 0, or -1 with the reason, which the caller
+ * frees, in *ERR. A catalog that cannot be written (a full disk, a read-only file) is
+ * logged once, not every cycle, until it is written again. */
+static int
+agent_write(struct agent *agent, const struct collect_result *result, char **err)
+{
+	const char *cluster = agent->config->cluster;
+
+	if (snapshot_write(agent->store, &result->snapshot, agent_history(agent), err) < 0) {
+		bool again = agent->write_error != NULL && strcmp(agent->write_error, *err) == 0;
+
+		agent_log(again ? LOG_DEBUG : LOG_ERROR, "%s: generation not written: %s (the "
+		          "metrics are served from memory; the next cycle tries again)", cluster, *err);
+		free(agent->write_error);
+		agent->write_error = strdup(*err);
+		agent->write_failures++;
+		return -1;
+	}
+	if (agent->write_failures > 0)
+		agent_log(LOG_INFO, "%s: the catalog is written again, after %u cycles that could "
+		          "not write it", cluster, agent->write_failures);
+	free(agent->write_error);
+	agent->write_error = NULL;
+	agent->write_failures = 0;
+	return 0;
+}
+
 /* One cycle: collect and write a generation, or record the cluster as unreachable.
- * Returns 0 when a generation was written. */
+ * Returns 0 when a generation was written, 1 when it was collected but could not be
+ * written, -1 when the cluster was not collected. */
 static int
 agent_cycle(struct agent *agent)
 {
@@ -335,10 +366,8 @@ agent_cycle(struct agent *agent)
 		if (result->snapshot.section_errors[s] != NULL)
 			agent_log(LOG_WARN, "%s: %s: %s", config->cluster, snapshot_section_name(s),
 			          result->snapshot.section_errors[s]);
-	if (snapshot_write(agent->store, &result->snapshot, agent_history(agent), &err) < 0) {
-		agent_log(LOG_ERROR, "%s", err);
-		free(err);
-		status = -1;
+	if (agent_write(agent, result, &err) < 0) {
+		status = 1;
 	} else {
 		const struct collect_requests *r = &result->requests;
 
@@ -356,10 +385,11 @@ agent_cycle(struct agent *agent)
 	if (agent->http != NULL) {
 		const struct metrics_group *groups = agent_group_facts(agent, result, status == 0);
 
-		http_publish(agent->http, result, groups);
+		http_publish(agent->http, result, groups, err);
 		result = NULL;
 	}
 	collect_result_free(result);
+	free(err);
 	return status;
 }
 
@@ -403,7 +433,8 @@ agent_loop(struct agent *agent, const char *path)
 			close(agent_cycled_fd);
 			agent_cycled_fd = -1;
 		}
-		if (cycled == 0) {
+		/* Collected (written or not): the cluster is fine, the interval holds. */
+		if (cycled >= 0) {
 			backoff_ms = AGENT_FIRST_BACKOFF_MS;
 			wait_ms = agent->config->interval_ms - (collect_now_ms() - started);
 		} else {
@@ -604,6 +635,9 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &stop, NULL);
 	sigaction(SIGINT, &stop, NULL);
 	sigaction(SIGHUP, &reload, NULL);
+	/* A file size limit reached is a write that fails (EFBIG), as on a full disk, not a
+	 * dead agent. */
+	signal(SIGXFSZ, SIG_IGN);
 	/* Before any thread exists: fork and threads do not mix. */
 	if (!once && (status = agent_supervise(&child)) != 0)
 		return status;

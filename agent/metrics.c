@@ -518,6 +518,15 @@ metrics_emit_cluster_up(struct metrics_run *run, const struct metrics_family *fa
 }
 
 static void
+metrics_emit_catalog_up(struct metrics_run *run, const struct metrics_family *family)
+{
+	if (run->snapshot == NULL)
+		return;
+	metrics_cluster_sample(run, family);
+	metrics_value(run, run->view->catalog_up);
+}
+
+static void
 metrics_emit_last_collection(struct metrics_run *run, const struct metrics_family *family)
 {
 	if (run->snapshot == NULL)
@@ -635,6 +644,10 @@ static const struct metrics_family metrics_families[] = {
 	{ .name = "kfleet_cluster_up",
 	  .help = "1 if the agent's latest collection cycle reached the cluster, else 0",
 	  .emit = metrics_emit_cluster_up },
+	{ .name = "kfleet_catalog_up",
+	  .help = "1 if the agent wrote its latest collected generation to the catalog, 0 if "
+	          "the catalog could not be written (the metrics come from memory)",
+	  .emit = metrics_emit_catalog_up },
 	{ .name = "kfleet_last_collection_timestamp_seconds",
 	  .help = "When the latest successful collection cycle ended (Unix time)",
 	  .emit = metrics_emit_last_collection },

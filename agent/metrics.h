@@ -27,6 +27,7 @@ struct metrics_group {
 struct metrics_view {
 	const char *cluster;                    /* kfleet's name for the cluster */
 	bool cluster_up;                        /* the latest cycle reached the cluster */
+	bool catalog_up;                        /* and its generation was written */
 	const struct snapshot *snapshot;        /* the latest collected one, or NULL: none yet */
 	const struct collect_requests *requests;   /* that cycle's requests, or NULL */
 	const struct metrics_group *groups;  /* one per snapshot group, or NULL */

@@ -159,6 +159,7 @@ static const char *const expected_lines[] = {
 	"kfleet_consumergroup_status{consumergroup=\"we\\\"ird\\\\grp\\nx\",team=\"pay\\\"ments\","
 	"service=\"svc\",status=\"STALLED\"} 4",
 	"kfleet_cluster_up{cluster=\"prod-eu\"} 1",
+	"kfleet_catalog_up{cluster=\"prod-eu\"} 1",
 	"kfleet_last_collection_timestamp_seconds{cluster=\"prod-eu\"} 1764000000.123",
 	"kfleet_collection_duration_seconds{cluster=\"prod-eu\"} 2.045",
 	"kfleet_collection_requests{cluster=\"prod-eu\",kind=\"offset_fetch\"} 7",
@@ -184,7 +185,7 @@ static const char *const absent_prefixes[] = {
 };
 
 static const struct metrics_view full_view = {
-	.cluster = "prod-eu", .cluster_up = true, .snapshot = &snapshot,
+	.cluster = "prod-eu", .cluster_up = true, .catalog_up = true, .snapshot = &snapshot,
 	.requests = &requests, .groups = owners,
 };
 
@@ -217,7 +218,8 @@ test_families(void **state)
 		"kafka_consumergroup_current_offset", "kafka_consumergroup_current_offset_sum",
 		"kafka_consumergroup_lag", "kafka_consumergroup_lag_sum", "kafka_consumergroup_members",
 		"kfleet_consumergroup_time_lag_seconds", "kfleet_consumergroup_max_time_lag_seconds",
-		"kfleet_consumergroup_status", "kfleet_cluster_up", "kfleet_last_collection_timestamp_seconds",
+		"kfleet_consumergroup_status", "kfleet_cluster_up", "kfleet_catalog_up",
+		"kfleet_last_collection_timestamp_seconds",
 		"kfleet_collection_duration_seconds", "kfleet_collection_requests",
 		"kfleet_collection_section_up",
 	};
@@ -272,6 +274,22 @@ test_nothing_collected(void **state)
 	assert_int_equal(samples, 1);
 	assert_true(has_line(text, "kfleet_cluster_up{cluster=\"down\"} 0"));
 	free(copy);
+	free(text);
+}
+
+/* A cycle collected but not written to the catalog is served all the same, and says so. */
+static void
+test_catalog_not_written(void **state)
+{
+	struct metrics_view view = full_view;
+	char *text;
+
+	(void)state;
+	view.catalog_up = false;
+	text = render(&view);
+	assert_true(has_line(text, "kfleet_catalog_up{cluster=\"prod-eu\"} 0"));
+	assert_true(has_line(text, "kfleet_cluster_up{cluster=\"prod-eu\"} 1"));
+	assert_non_null(strstr(text, "\nkafka_consumergroup_lag{"));
 	free(text);
 }
 
@@ -492,6 +510,7 @@ main(void)
 		cmocka_unit_test(test_values_and_labels),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_nothing_collected),
+		cmocka_unit_test(test_catalog_not_written),
 		cmocka_unit_test(test_no_owners),
 		cmocka_unit_test(test_large_fleet),
 		cmocka_unit_test(test_routes),
