@@ -303,6 +303,18 @@ agent_history(struct agent *agent)
 	return agent->history;
 }
 
+/* COUNT of a section of SNAPSHOT as the log says it: "not collected" when it failed
+ * (its rows are not written). */
+static const char *
+agent_count(char buf[static 24], const struct snapshot *snapshot, enum snapshot_section section,
+            size_t count)
+{
+	if (snapshot->section_errors[section] != NULL)
+		return "not collected";
+	snprintf(buf, 24, "%zu", count);
+	return buf;
+}
+
 /* Write RESULT's generation to the catalog: 0, or -1 with the reason, which the caller
  * frees, in *ERR. A catalog that cannot be written (a full disk, a read-only file) is
  * logged once, not every cycle, until it is written again. */
@@ -370,13 +382,17 @@ agent_cycle(struct agent *agent)
 		status = 1;
 	} else {
 		const struct collect_requests *r = &result->requests;
+		const struct snapshot *s = &result->snapshot;
+		char brokers[24], topics[24], groups[24], acls[24];
 
-		agent_log(LOG_INFO, "%s: generation written: %zu brokers, %zu topics, %zu groups, "
-		          "%zu ACLs in %lld ms (requests: %d metadata, %d ListOffsets, "
+		agent_log(LOG_INFO, "%s: generation written: brokers %s, topics %s, groups %s, "
+		          "ACLs %s in %lld ms (requests: %d metadata, %d ListOffsets, "
 		          "%d DescribeConfigs, %d DescribeAcls, %d ListGroups, %d DescribeGroups, "
-		          "%d OffsetFetch)",
-		          config->cluster, result->snapshot.broker_count, result->snapshot.topic_count,
-		          result->snapshot.group_count, result->snapshot.acl_count,
+		          "%d OffsetFetch)", config->cluster,
+		          agent_count(brokers, s, SNAPSHOT_BROKERS, s->broker_count),
+		          agent_count(topics, s, SNAPSHOT_TOPICS, s->topic_count),
+		          agent_count(groups, s, SNAPSHOT_GROUPS, s->group_count),
+		          agent_count(acls, s, SNAPSHOT_ACLS, s->acl_count),
 		          (long long)result->snapshot.cycle_duration_ms, r->metadata, r->list_offsets,
 		          r->describe_configs, r->describe_acls, r->list_groups, r->describe_groups,
 		          r->list_group_offsets);

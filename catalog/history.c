@@ -1023,8 +1023,9 @@ history_write_frame(struct history *h, struct store *store, int64_t cluster_id, 
 		if (!history_entries_push(&h->chain.frame, s->db_id, s->value))
 			goto failed;
 	}
-	qsort(h->chain.frame.items, h->chain.frame.count, sizeof *h->chain.frame.items,
-	      history_entry_order);
+	if (h->chain.frame.count > 1)   /* items is NULL when there are none */
+		qsort(h->chain.frame.items, h->chain.frame.count, sizeof *h->chain.frame.items,
+		      history_entry_order);
 	h->frame_is_key = h->chain.key_id == 0 || h->cycle_at_ms / HISTORY_KEY_BUCKET_MS !=
 	                                          h->chain.key_at_ms / HISTORY_KEY_BUCKET_MS;
 	if (h->frame_is_key)

@@ -53,7 +53,7 @@ cycle_over_tls() {
 		{ echo "Bail out! kafka-configs could not set a quota"; exit 1; }
 	tls_config "$name" "$mechanism" "$3" "$4"
 	tap_run "Kafka $KAFKA_VERSION: --once over SASL_SSL with $mechanism writes a generation" 0 \
-		"$name: generation written: [0-9]+ brokers" "$agent" --config "$work/$name.conf" --once
+		"$name: generation written: brokers [0-9]+" "$agent" --config "$work/$name.conf" --once
 	# ok, not degraded: every section, quotas included, was collected over TLS.
 	tap_run "$mechanism: the cluster is listed ok" 0 "^$name,[^,]+,ok,,$KAFKA_BROKERS," \
 		"$kfleet" clusters --cluster "$name" --format csv
