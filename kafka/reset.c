@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "kfleet/kclient.h"
 #include "kfleet/reset.h"
@@ -18,7 +19,7 @@
 
 #define RESET_DEFAULT_TIMEOUT_MS 30000
 #define RESET_MAX_SETTINGS 64
-#define RESET_OFFSETS_TRIES 5           /* a new leader refuses ListOffsets for a moment */
+#define RESET_OFFSETS_TRY_MS 5000       /* per ListOffsets try: a dead leader is not waited on */
 
 struct reset_client {
 	rd_kafka_t *rk;
@@ -97,6 +98,16 @@ reset_mode_option(enum reset_mode mode)
 {
 	return (size_t)mode < sizeof reset_mode_options / sizeof reset_mode_options[0]
 	       ? reset_mode_options[mode] : "?";
+}
+
+/* Milliseconds on the monotonic clock, for deadlines. */
+static int64_t
+reset_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static char *
@@ -488,12 +499,17 @@ reset_list_offsets(struct reset_build *b, int64_t which,
 				rd_kafka_topic_partition_list_add(list, row->topic, row->partition)->offset =
 					which;
 		}
-	for (int attempt = 0; attempt < RESET_OFFSETS_TRIES && list->cnt > 0; attempt++) {
+	/* A leader that died a moment ago stays in librdkafka's metadata until it is asked
+	 * again: short tries, the metadata read again between them, until the deadline. */
+	for (int64_t deadline = reset_now_ms() + b->timeout_ms; list->cnt > 0; ) {
+		int64_t left = deadline - reset_now_ms();
+		const rd_kafka_metadata_t *fresh;
 		bool refused = false;
 
 		for (int i = 0; i < list->cnt; i++)
 			list->elems[i].offset = which;
-		err = rd_kafka_offsets_for_times(b->rk, list, b->timeout_ms);
+		err = rd_kafka_offsets_for_times(b->rk, list, (int)(left < RESET_OFFSETS_TRY_MS ?
+		                                                    left : RESET_OFFSETS_TRY_MS));
 		for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < list->cnt; i++)
 			if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 				err = list->elems[i].err;
@@ -503,13 +519,20 @@ reset_list_offsets(struct reset_build *b, int64_t which,
 			break;
 		if (!refused && err != RD_KAFKA_RESP_ERR__TIMED_OUT)
 			break;
+		if (reset_now_ms() + 500 >= deadline)
+			break;
 		rd_kafka_poll(b->rk, 500);      /* a leader changing: ask again in a moment */
+		if (rd_kafka_metadata(b->rk, 1, NULL, &fresh,
+		                      (int)(deadline - reset_now_ms())) == RD_KAFKA_RESP_ERR_NO_ERROR)
+			rd_kafka_metadata_destroy(fresh);
 	}
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		*b->err = strfmt("reading the partitions' %s: %s",
+		*b->err = strfmt("reading the partitions' %s: %s (within %d s); a broker may be down "
+		                 "or a leader moving: check the cluster (kfleet clusters) and run the "
+		                 "reset again",
 		                 which == RD_KAFKA_OFFSET_BEGINNING ? "log start offsets" :
 		                 which == RD_KAFKA_OFFSET_END ? "log end offsets" :
-		                 "offsets for the time", rd_kafka_err2str(err));
+		                 "offsets for the time", rd_kafka_err2str(err), b->timeout_ms / 1000);
 		status = RESET_FAILED;
 	}
 	for (size_t g = 0; status == RESET_OK && g < b->plan->group_count; g++)
