@@ -1024,6 +1024,18 @@ reset_send_read_back(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms,
 	rd_kafka_ListConsumerGroupOffsets_destroy(request);
 }
 
+enum reset_row_state
+reset_read_back_state(int64_t current, int64_t target, int64_t committed)
+{
+	if (committed < 0)
+		committed = -1;
+	if (current < 0)
+		current = -1;
+	if (committed == target)
+		return RESET_ROW_WRITTEN;
+	return committed == current ? RESET_ROW_NOT_WRITTEN : RESET_ROW_UNKNOWN;
+}
+
 /* The read back EV of P's rows: each is where the broker says it is. Returns 0, or -1 when
  * the broker could not say (the rows keep waiting), with *WHY set (caller frees). */
 static int
@@ -1049,6 +1061,7 @@ reset_take_read_back(struct reset_pending *p, rd_kafka_event_t *ev, char **why)
 	for (size_t i = 0; i < g->row_count; i++) {
 		struct reset_row *row = &g->rows[i];
 		const rd_kafka_topic_partition_t *tp;
+		enum reset_row_state state;
 
 		if (p->why[i] == NULL)
 			continue;
@@ -1056,9 +1069,10 @@ reset_take_read_back(struct reset_pending *p, rd_kafka_event_t *ev, char **why)
 		                                                          row->partition) : NULL;
 		if (tp == NULL || tp->err != RD_KAFKA_RESP_ERR_NO_ERROR)
 			continue;                   /* not said: stays waiting, unknown in the end */
-		if (tp->offset == row->target)
+		state = reset_read_back_state(row->current, row->target, tp->offset);
+		if (state == RESET_ROW_WRITTEN)
 			reset_row_set(row, RESET_ROW_WRITTEN, NULL);
-		else if (tp->offset == row->current || (tp->offset < 0 && row->current < 0))
+		else if (state == RESET_ROW_NOT_WRITTEN)
 			reset_row_set(row, RESET_ROW_NOT_WRITTEN,
 			              strfmt("not written: %s; read back: the group is still at %s",
 			                     p->why[i], tp->offset >= 0 ? "its offset before" : "no offset"));

@@ -128,6 +128,11 @@ enum reset_status reset_plan_build(struct reset_client *client, const struct res
  * members: app-1@/10.0.0.7, app-2@/10.0.0.8; stop them first"). */
 enum reset_status reset_plan_check(const struct reset_plan *plan, char **err);
 
+/* What the read back of a partition whose commit had no clear answer says: WRITTEN when
+ * the group's offset COMMITTED (-1: none) is the row's TARGET, NOT_WRITTEN when it is
+ * still CURRENT (the offset before, -1: none), UNKNOWN otherwise (another client moved it). */
+enum reset_row_state reset_read_back_state(int64_t current, int64_t target, int64_t committed);
+
 /* Called by reset_plan_apply for each group it sent a commit for, as soon as the state
  * of every row of the group is known, so that the caller can record it at once. */
 typedef void reset_applied_fn(const struct reset_group *group, void *opaque);
