@@ -4,7 +4,10 @@
  * for --all-groups, DescribeConsumerGroups (state and members), ListConsumerGroupOffsets
  * per group (the committed offsets), then ListOffsets for every partition in scope: the
  * log start and end, and for a time the broker's time index (offsetsForTimes). Apply
- * describes the groups again and sends one AlterConsumerGroupOffsets per group. */
+ * describes the groups again and sends one AlterConsumerGroupOffsets per group, all at
+ * once; a commit whose answer leaves open whether it was applied is read back with
+ * ListConsumerGroupOffsets. Every wait has a deadline, so a dead broker costs a bounded
+ * time whatever the number of groups. */
 #include "config.h"
 
 #include <stdio.h>
