@@ -862,13 +862,15 @@ reset_refusal_text(rd_kafka_resp_err_t err)
 
 /* Whether ERR, the answer to a commit, leaves open whether the broker applied it: the
  * request may have been written before the connection, the coordinator or the time ran
- * out (librdkafka also sends it again after NOT_COORDINATOR). */
+ * out. librdkafka sends it again after NOT_COORDINATOR, so a coordinator still loading
+ * may answer the second try of a commit whose first one its dead predecessor wrote. */
 static bool
 reset_ambiguous(rd_kafka_resp_err_t err)
 {
 	switch (err) {
 	case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
 	case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
+	case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
 	case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
 	case RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION:
 	case RD_KAFKA_RESP_ERR__TIMED_OUT:
