@@ -4,13 +4,17 @@
  * for --all-groups, DescribeConsumerGroups (state and members), ListConsumerGroupOffsets
  * per group (the committed offsets), then ListOffsets for every partition in scope: the
  * log start and end, and for a time the broker's time index (offsetsForTimes). Apply
- * describes the groups again and sends one AlterConsumerGroupOffsets per group. */
+ * describes the groups again and sends one AlterConsumerGroupOffsets per group, all at
+ * once; a commit whose answer leaves open whether it was applied is read back with
+ * ListConsumerGroupOffsets. Every wait has a deadline, so a dead broker costs a bounded
+ * time whatever the number of groups. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "kfleet/kclient.h"
 #include "kfleet/reset.h"
@@ -18,7 +22,8 @@
 
 #define RESET_DEFAULT_TIMEOUT_MS 30000
 #define RESET_MAX_SETTINGS 64
-#define RESET_OFFSETS_TRIES 5           /* a new leader refuses ListOffsets for a moment */
+#define RESET_OFFSETS_TRY_MS 5000       /* per ListOffsets try: a dead leader is not waited on */
+#define RESET_READ_BACK_TRY_MS 5000     /* per read back: each asks where the coordinator is now */
 
 struct reset_client {
 	rd_kafka_t *rk;
@@ -97,6 +102,16 @@ reset_mode_option(enum reset_mode mode)
 {
 	return (size_t)mode < sizeof reset_mode_options / sizeof reset_mode_options[0]
 	       ? reset_mode_options[mode] : "?";
+}
+
+/* Milliseconds on the monotonic clock, for deadlines. */
+static int64_t
+reset_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static char *
@@ -243,10 +258,17 @@ reset_list_groups(struct reset_build *b)
 	return RESET_OK;
 }
 
-/* State and members of every group of PLAN (their names set), from one request. */
+/* What to do when a group's coordinator does not answer, after what went wrong. */
+#define RESET_COORDINATOR_ADVICE \
+	"a broker may be down or the group's coordinator moving: check the cluster (kfleet " \
+	"clusters) and run the reset again"
+
+/* State and members of every group of PLAN (their names set), from one request. With
+ * GROUP_ERRORS (one per group, caller frees each), a group whose state cannot be read gets
+ * its error there and the others are described; without, it fails the whole. */
 static enum reset_status
 reset_describe(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms, struct reset_plan *plan,
-               char **err)
+               char **group_errors, char **err)
 {
 	const char **names = calloc(plan->group_count + 1, sizeof *names);
 	const rd_kafka_ConsumerGroupDescription_t **described;
@@ -270,23 +292,41 @@ reset_describe(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms, struct r
 	free(names);
 	ev = reset_wait(queue, RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT, timeout_ms,
 	                "describing the groups", err);
-	if (ev == NULL)
+	if (ev == NULL) {
+		char *advised = strfmt("%s; %s", *err, RESET_COORDINATOR_ADVICE);
+
+		if (advised != NULL) {
+			free(*err);
+			*err = advised;
+		}
 		return RESET_FAILED;
+	}
 	described = rd_kafka_DescribeConsumerGroups_result_groups(
 		rd_kafka_event_DescribeConsumerGroups_result(ev), &count);
 	for (size_t i = 0; i < count; i++) {
 		const rd_kafka_ConsumerGroupDescription_t *d = described[i];
 		const char *name = rd_kafka_ConsumerGroupDescription_group_id(d);
+		const rd_kafka_error_t *error = rd_kafka_ConsumerGroupDescription_error(d);
 		struct reset_group *g = NULL;
+		size_t index = 0;
 
 		for (size_t j = 0; j < plan->group_count && g == NULL; j++)
-			if (strcmp(plan->groups[j].group, name) == 0)
+			if (strcmp(plan->groups[j].group, name) == 0) {
 				g = &plan->groups[j];
+				index = j;
+			}
 		if (g == NULL)
 			continue;
-		if (rd_kafka_ConsumerGroupDescription_error(d) != NULL) {
-			*err = strfmt("describing group %s: %s", name,
-			              rd_kafka_error_string(rd_kafka_ConsumerGroupDescription_error(d)));
+		if (error != NULL) {
+			char *text = strfmt("group %s: its state could not be read (%s); %s", name,
+			                    rd_kafka_error_string(error), RESET_COORDINATOR_ADVICE);
+
+			if (group_errors != NULL) {
+				free(group_errors[index]);
+				group_errors[index] = text != NULL ? text : strdup("out of memory");
+				continue;
+			}
+			*err = text;
 			rd_kafka_event_destroy(ev);
 			return RESET_FAILED;
 		}
@@ -358,13 +398,21 @@ reset_committed(struct reset_build *b, struct reset_group *g, bool add_rows)
 	ev = reset_wait(b->queue, RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT, b->timeout_ms,
 	                what != NULL ? what : "reading committed offsets", b->err);
 	free(what);
-	if (ev == NULL)
+	if (ev == NULL) {
+		char *advised = strfmt("%s; %s", *b->err, RESET_COORDINATOR_ADVICE);
+
+		if (advised != NULL) {
+			free(*b->err);
+			*b->err = advised;
+		}
 		return RESET_FAILED;
+	}
 	results = rd_kafka_ListConsumerGroupOffsets_result_groups(
 		rd_kafka_event_ListConsumerGroupOffsets_result(ev), &count);
 	if (count == 1 && rd_kafka_group_result_error(results[0]) != NULL) {
-		*b->err = strfmt("reading group %s's committed offsets: %s", g->group,
-		                 rd_kafka_error_string(rd_kafka_group_result_error(results[0])));
+		*b->err = strfmt("reading group %s's committed offsets: %s; %s", g->group,
+		                 rd_kafka_error_string(rd_kafka_group_result_error(results[0])),
+		                 RESET_COORDINATOR_ADVICE);
 		rd_kafka_event_destroy(ev);
 		return RESET_FAILED;
 	}
@@ -488,12 +536,17 @@ reset_list_offsets(struct reset_build *b, int64_t which,
 				rd_kafka_topic_partition_list_add(list, row->topic, row->partition)->offset =
 					which;
 		}
-	for (int attempt = 0; attempt < RESET_OFFSETS_TRIES && list->cnt > 0; attempt++) {
+	/* A leader that died a moment ago stays in librdkafka's metadata until it is asked
+	 * again: short tries, the metadata read again between them, until the deadline. */
+	for (int64_t deadline = reset_now_ms() + b->timeout_ms; list->cnt > 0; ) {
+		int64_t left = deadline - reset_now_ms();
+		const rd_kafka_metadata_t *fresh;
 		bool refused = false;
 
 		for (int i = 0; i < list->cnt; i++)
 			list->elems[i].offset = which;
-		err = rd_kafka_offsets_for_times(b->rk, list, b->timeout_ms);
+		err = rd_kafka_offsets_for_times(b->rk, list, (int)(left < RESET_OFFSETS_TRY_MS ?
+		                                                    left : RESET_OFFSETS_TRY_MS));
 		for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < list->cnt; i++)
 			if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 				err = list->elems[i].err;
@@ -503,13 +556,20 @@ reset_list_offsets(struct reset_build *b, int64_t which,
 			break;
 		if (!refused && err != RD_KAFKA_RESP_ERR__TIMED_OUT)
 			break;
+		if (reset_now_ms() + 500 >= deadline)
+			break;
 		rd_kafka_poll(b->rk, 500);      /* a leader changing: ask again in a moment */
+		if (rd_kafka_metadata(b->rk, 1, NULL, &fresh,
+		                      (int)(deadline - reset_now_ms())) == RD_KAFKA_RESP_ERR_NO_ERROR)
+			rd_kafka_metadata_destroy(fresh);
 	}
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		*b->err = strfmt("reading the partitions' %s: %s",
+		*b->err = strfmt("reading the partitions' %s: %s (within %d s); a broker may be down "
+		                 "or a leader moving: check the cluster (kfleet clusters) and run the "
+		                 "reset again",
 		                 which == RD_KAFKA_OFFSET_BEGINNING ? "log start offsets" :
 		                 which == RD_KAFKA_OFFSET_END ? "log end offsets" :
-		                 "offsets for the time", rd_kafka_err2str(err));
+		                 "offsets for the time", rd_kafka_err2str(err), b->timeout_ms / 1000);
 		status = RESET_FAILED;
 	}
 	for (size_t g = 0; status == RESET_OK && g < b->plan->group_count; g++)
@@ -660,7 +720,7 @@ reset_build_plan(struct reset_build *b)
 		                               : "no consumer group named");
 		return RESET_BAD_INPUT;
 	}
-	status = reset_describe(b->rk, b->queue, b->timeout_ms, b->plan, b->err);
+	status = reset_describe(b->rk, b->queue, b->timeout_ms, b->plan, NULL, b->err);
 	for (size_t g = 0; status == RESET_OK && g < b->plan->group_count; g++)
 		status = reset_scope(b, &b->plan->groups[g]);
 	if (status != RESET_OK)
@@ -800,20 +860,66 @@ reset_refusal_text(rd_kafka_resp_err_t err)
 	                     : strfmt("%s (%s)", rd_kafka_err2str(err), rd_kafka_err2name(err));
 }
 
-/* Commit G's targets in one request; each row gets its error. Returns how many rows were
- * refused, or -1 when the request failed as a whole (every row gets that error). */
-static int
-reset_apply_group(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms, struct reset_group *g)
+/* Whether ERR, the answer to a commit, leaves open whether the broker applied it: the
+ * request may have been written before the connection, the coordinator or the time ran
+ * out. librdkafka sends it again after NOT_COORDINATOR, so a coordinator still loading
+ * may answer the second try of a commit whose first one its dead predecessor wrote. */
+static bool
+reset_ambiguous(rd_kafka_resp_err_t err)
 {
+	switch (err) {
+	case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
+	case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
+	case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+	case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+	case RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION:
+	case RD_KAFKA_RESP_ERR__TIMED_OUT:
+	case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
+	case RD_KAFKA_RESP_ERR__TRANSPORT:
+	case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+	case RD_KAFKA_RESP_ERR__DESTROY:
+	case RD_KAFKA_RESP_ERR__FAIL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ROW's outcome: STATE and its error in words (ERROR taken, may be NULL). */
+static void
+reset_row_set(struct reset_row *row, enum reset_row_state state, char *error)
+{
+	free(row->error);
+	row->state = state;
+	row->error = error;
+	if (state != RESET_ROW_WRITTEN && row->error == NULL)
+		row->error = strdup("out of memory");
+}
+
+/* Every row of G: not written, for WHY (nothing was sent for it). */
+static void
+reset_group_not_sent(struct reset_group *g, const char *why)
+{
+	for (size_t i = 0; i < g->row_count; i++)
+		reset_row_set(&g->rows[i], RESET_ROW_NOT_WRITTEN, strfmt("not written: %s", why));
+}
+
+/* A group being applied: its commit, then, if that had no clear answer, its read back. */
+struct reset_pending {
+	struct reset_group *group;
+	bool answered;                  /* every row's state is known (or unknown for good) */
+	char **why;                     /* per row: the ambiguous answer, while read back */
+};
+
+/* Send G's targets in one AlterConsumerGroupOffsets on QUEUE, P as its opaque. */
+static void
+reset_send_commit(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms,
+                  struct reset_pending *p)
+{
+	struct reset_group *g = p->group;
 	rd_kafka_topic_partition_list_t *offsets = rd_kafka_topic_partition_list_new((int)g->row_count);
 	rd_kafka_AlterConsumerGroupOffsets_t *request;
 	rd_kafka_AdminOptions_t *options;
-	const rd_kafka_group_result_t **results;
-	const rd_kafka_topic_partition_list_t *written = NULL;
-	rd_kafka_event_t *ev;
-	char *err = NULL, *whole = NULL;
-	size_t count;
-	int refused = 0;
 
 	for (size_t i = 0; i < g->row_count; i++)
 		rd_kafka_topic_partition_list_add(offsets, g->rows[i].topic, g->rows[i].partition)->offset =
@@ -821,88 +927,370 @@ reset_apply_group(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms, struc
 	request = rd_kafka_AlterConsumerGroupOffsets_new(g->group, offsets);
 	rd_kafka_topic_partition_list_destroy(offsets);
 	options = reset_options(rk, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout_ms);
+	rd_kafka_AdminOptions_set_opaque(options, p);
 	rd_kafka_AlterConsumerGroupOffsets(rk, &request, 1, options, queue);
 	rd_kafka_AdminOptions_destroy(options);
 	rd_kafka_AlterConsumerGroupOffsets_destroy(request);
-	ev = reset_wait(queue, RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT, timeout_ms,
-	                "committing the offsets", &err);
-	if (ev != NULL) {
-		results = rd_kafka_AlterConsumerGroupOffsets_result_groups(
-			rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &count);
-		if (count == 1 && rd_kafka_group_result_error(results[0]) != NULL)
-			whole = reset_refusal_text(rd_kafka_error_code(rd_kafka_group_result_error(results[0])));
-		else if (count == 1)
-			written = rd_kafka_group_result_partitions(results[0]);
+	g->applied = true;
+}
+
+/* Row I of P: written, refused (ERR), or to be read back (an ambiguous ERR, in WORDS). */
+static void
+reset_take_answer(struct reset_pending *p, size_t i, rd_kafka_resp_err_t err, const char *words)
+{
+	struct reset_row *row = &p->group->rows[i];
+
+	if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+		reset_row_set(row, RESET_ROW_WRITTEN, NULL);
+	else if (reset_ambiguous(err))
+		p->why[i] = words != NULL ? strdup(words) : reset_refusal_text(err);
+	else
+		reset_row_set(row, RESET_ROW_NOT_WRITTEN, words != NULL ? strdup(words)
+		                                                        : reset_refusal_text(err));
+}
+
+/* The answer EV (NULL: none in time) to P's commit into P's rows. */
+static void
+reset_take_commit(struct reset_pending *p, rd_kafka_event_t *ev, int timeout_ms)
+{
+	struct reset_group *g = p->group;
+	const rd_kafka_topic_partition_list_t *written = NULL;
+	rd_kafka_resp_err_t whole = RD_KAFKA_RESP_ERR_NO_ERROR;
+	char *words = NULL;
+
+	if (ev == NULL) {
+		whole = RD_KAFKA_RESP_ERR__TIMED_OUT;
+		words = strfmt("no answer to the commit within %d s", timeout_ms / 1000);
+	} else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		whole = rd_kafka_event_error(ev);
+		words = strfmt("committing: %s (%s)", rd_kafka_event_error_string(ev),
+		               rd_kafka_err2name(whole));
 	} else {
-		/* No answer: whether the broker wrote them is not known; say so. */
-		whole = strfmt("%s; whether they were written is unknown: check with kfleet lag "
-		               "--by partition --group %s", err != NULL ? err : "no answer", g->group);
+		size_t count;
+		const rd_kafka_group_result_t **results = rd_kafka_AlterConsumerGroupOffsets_result_groups(
+			rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &count);
+
+		if (count == 1 && rd_kafka_group_result_error(results[0]) != NULL) {
+			whole = rd_kafka_error_code(rd_kafka_group_result_error(results[0]));
+			words = reset_refusal_text(whole);
+		} else if (count == 1) {
+			written = rd_kafka_group_result_partitions(results[0]);
+		} else {
+			whole = RD_KAFKA_RESP_ERR__FAIL;
+			words = strdup("the broker's answer named no group");
+		}
 	}
 	for (size_t i = 0; i < g->row_count; i++) {
-		struct reset_row *row = &g->rows[i];
+		const struct reset_row *row = &g->rows[i];
 		const rd_kafka_topic_partition_t *tp =
 			written != NULL ? rd_kafka_topic_partition_list_find(written, row->topic,
 			                                                     row->partition) : NULL;
 
-		free(row->error);
-		row->error = NULL;
-		if (whole != NULL)
-			row->error = strdup(whole);
+		if (whole != RD_KAFKA_RESP_ERR_NO_ERROR)
+			reset_take_answer(p, i, whole, words);
 		else if (tp == NULL)
-			row->error = strdup("the broker did not answer for this partition");
-		else if (tp->err != RD_KAFKA_RESP_ERR_NO_ERROR)
-			row->error = reset_refusal_text(tp->err);
-		refused += row->error != NULL;
+			reset_take_answer(p, i, RD_KAFKA_RESP_ERR__FAIL,
+			                  "the broker did not answer for this partition");
+		else
+			reset_take_answer(p, i, tp->err, NULL);
 	}
-	if (ev != NULL)
+	free(words);
+}
+
+/* Whether a row of P waits for its read back. */
+static bool
+reset_reading_back(const struct reset_pending *p)
+{
+	for (size_t i = 0; i < p->group->row_count; i++)
+		if (p->why[i] != NULL)
+			return true;
+	return false;
+}
+
+/* Ask for the committed offsets of P's rows waiting for their read back. */
+static void
+reset_send_read_back(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms,
+                     struct reset_pending *p)
+{
+	struct reset_group *g = p->group;
+	rd_kafka_topic_partition_list_t *wanted = rd_kafka_topic_partition_list_new((int)g->row_count);
+	rd_kafka_ListConsumerGroupOffsets_t *request;
+	rd_kafka_AdminOptions_t *options;
+
+	for (size_t i = 0; i < g->row_count; i++)
+		if (p->why[i] != NULL)
+			rd_kafka_topic_partition_list_add(wanted, g->rows[i].topic, g->rows[i].partition);
+	request = rd_kafka_ListConsumerGroupOffsets_new(g->group, wanted);
+	rd_kafka_topic_partition_list_destroy(wanted);
+	options = reset_options(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout_ms);
+	rd_kafka_AdminOptions_set_opaque(options, p);
+	rd_kafka_ListConsumerGroupOffsets(rk, &request, 1, options, queue);
+	rd_kafka_AdminOptions_destroy(options);
+	rd_kafka_ListConsumerGroupOffsets_destroy(request);
+}
+
+enum reset_row_state
+reset_read_back_state(int64_t current, int64_t target, int64_t committed)
+{
+	if (committed < 0)
+		committed = -1;
+	if (current < 0)
+		current = -1;
+	if (committed == target)
+		return RESET_ROW_WRITTEN;
+	return committed == current ? RESET_ROW_NOT_WRITTEN : RESET_ROW_UNKNOWN;
+}
+
+/* The read back EV of P's rows: each is where the broker says it is. Returns 0, or -1 when
+ * the broker could not say (the rows keep waiting), with *WHY set (caller frees). */
+static int
+reset_take_read_back(struct reset_pending *p, rd_kafka_event_t *ev, char **why)
+{
+	struct reset_group *g = p->group;
+	const rd_kafka_group_result_t **results;
+	const rd_kafka_topic_partition_list_t *offsets;
+	size_t count;
+
+	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		*why = strdup(rd_kafka_event_error_string(ev));
+		return -1;
+	}
+	results = rd_kafka_ListConsumerGroupOffsets_result_groups(
+		rd_kafka_event_ListConsumerGroupOffsets_result(ev), &count);
+	if (count != 1 || rd_kafka_group_result_error(results[0]) != NULL) {
+		*why = strdup(count == 1 ? rd_kafka_error_string(rd_kafka_group_result_error(results[0]))
+		                         : "the broker's answer named no group");
+		return -1;
+	}
+	offsets = rd_kafka_group_result_partitions(results[0]);
+	for (size_t i = 0; i < g->row_count; i++) {
+		struct reset_row *row = &g->rows[i];
+		const rd_kafka_topic_partition_t *tp;
+		enum reset_row_state state;
+
+		if (p->why[i] == NULL)
+			continue;
+		tp = offsets != NULL ? rd_kafka_topic_partition_list_find(offsets, row->topic,
+		                                                          row->partition) : NULL;
+		if (tp == NULL || tp->err != RD_KAFKA_RESP_ERR_NO_ERROR)
+			continue;                   /* not said: stays waiting, unknown in the end */
+		state = reset_read_back_state(row->current, row->target, tp->offset);
+		if (state == RESET_ROW_WRITTEN)
+			reset_row_set(row, RESET_ROW_WRITTEN, NULL);
+		else if (state == RESET_ROW_NOT_WRITTEN)
+			reset_row_set(row, RESET_ROW_NOT_WRITTEN,
+			              strfmt("not written: %s; read back: the group is still at %s",
+			                     p->why[i], tp->offset >= 0 ? "its offset before" : "no offset"));
+		else
+			reset_row_set(row, RESET_ROW_UNKNOWN,
+			              strfmt("unknown whether written: %s; read back: the group is at %lld, "
+			                     "neither before nor after (another client committed?)",
+			                     p->why[i], (long long)tp->offset));
+		if (row->state != RESET_ROW_PLANNED) {
+			free(p->why[i]);
+			p->why[i] = NULL;
+		}
+	}
+	return 0;
+}
+
+/* Rows of P still waiting for their read back: unknown, for good, for WHY. */
+static void
+reset_give_up_read_back(struct reset_pending *p, const char *why)
+{
+	for (size_t i = 0; i < p->group->row_count; i++) {
+		if (p->why[i] == NULL)
+			continue;
+		reset_row_set(&p->group->rows[i], RESET_ROW_UNKNOWN,
+		              strfmt("unknown whether written: %s; reading it back failed: %s; check "
+		                     "with kfleet lag --by partition --group %s", p->why[i],
+		                     why != NULL ? why : "no answer", p->group->group));
+		free(p->why[i]);
+		p->why[i] = NULL;
+	}
+}
+
+/* P is done: say so to APPLIED. */
+static void
+reset_answered(struct reset_pending *p, reset_applied_fn *applied, void *opaque)
+{
+	p->answered = true;
+	if (applied != NULL)
+		applied(p->group, opaque);
+}
+
+/* Commit every group of PENDING at once and wait for all answers; then read back, at once
+ * and until the deadline, the rows whose answer was not clear. */
+static void
+reset_commit_all(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms,
+                 struct reset_pending *pending, size_t count, reset_applied_fn *applied,
+                 void *opaque)
+{
+	int64_t deadline = reset_now_ms() + timeout_ms + 5000;
+	size_t waiting = count;
+	char **last_why = calloc(count + 1, sizeof *last_why);
+
+	for (size_t i = 0; i < count; i++)
+		reset_send_commit(rk, queue, timeout_ms, &pending[i]);
+	while (waiting > 0) {
+		int64_t left = deadline - reset_now_ms();
+		rd_kafka_event_t *ev = kclient_wait_event(queue,
+		                                          RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT,
+		                                          left > 0 ? (int)left : 0);
+		struct reset_pending *p;
+
+		if (ev == NULL)
+			break;
+		p = rd_kafka_event_opaque(ev);
+		if (p != NULL && !p->answered) {
+			reset_take_commit(p, ev, timeout_ms);
+			waiting--;
+			if (!reset_reading_back(p))
+				reset_answered(p, applied, opaque);
+		}
 		rd_kafka_event_destroy(ev);
-	free(whole);
-	free(err);
-	g->applied = true;
-	return refused;
+	}
+	/* No answer at all by the deadline: as ambiguous as a lost connection. */
+	for (size_t i = 0; i < count; i++)
+		if (!pending[i].answered && !reset_reading_back(&pending[i]))
+			reset_take_commit(&pending[i], NULL, timeout_ms);
+
+	/* The read backs: short tries, each finding the coordinator again (it moves to
+	 * another broker once the cluster sees its broker dead), until a second deadline. */
+	deadline = reset_now_ms() + timeout_ms;
+	for (;;) {
+		size_t asked = 0;
+		int64_t left = deadline - reset_now_ms(), round_end;
+		int try_ms = (int)(left < RESET_READ_BACK_TRY_MS ? left : RESET_READ_BACK_TRY_MS);
+
+		if (try_ms <= 0)
+			break;
+		for (size_t i = 0; i < count; i++)
+			if (!pending[i].answered && reset_reading_back(&pending[i])) {
+				reset_send_read_back(rk, queue, try_ms, &pending[i]);
+				asked++;
+			}
+		if (asked == 0)
+			break;
+		round_end = reset_now_ms() + try_ms + 2000;
+		while (asked > 0) {
+			int64_t round_left = round_end - reset_now_ms();
+			rd_kafka_event_t *ev = kclient_wait_event(queue,
+			                                          RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT,
+			                                          round_left > 0 ? (int)round_left : 0);
+			struct reset_pending *p;
+			char *why = NULL;
+
+			if (ev == NULL)
+				break;
+			p = rd_kafka_event_opaque(ev);
+			if (p != NULL && !p->answered) {
+				size_t index = (size_t)(p - pending);
+
+				asked--;
+				if (reset_take_read_back(p, ev, &why) < 0 && last_why != NULL) {
+					free(last_why[index]);
+					last_why[index] = why;
+					why = NULL;
+				}
+				if (!reset_reading_back(p))
+					reset_answered(p, applied, opaque);
+			}
+			free(why);
+			rd_kafka_event_destroy(ev);
+		}
+		if (reset_now_ms() + 500 < deadline)
+			rd_kafka_poll(rk, 500);     /* before asking again: the cluster moves on */
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (pending[i].answered)
+			continue;
+		reset_give_up_read_back(&pending[i], last_why != NULL ? last_why[i] : NULL);
+		reset_answered(&pending[i], applied, opaque);
+	}
+	for (size_t i = 0; last_why != NULL && i < count; i++)
+		free(last_why[i]);
+	free(last_why);
 }
 
 enum reset_status
-reset_plan_apply(struct reset_client *client, struct reset_plan *plan, int timeout_ms, char **err)
+reset_plan_apply(struct reset_client *client, struct reset_plan *plan, int timeout_ms,
+                 reset_applied_fn *applied, void *opaque, char **err)
 {
 	rd_kafka_t *rk = client->rk;
 	rd_kafka_queue_t *queue = rd_kafka_queue_new(rk);
+	struct reset_pending *pending = calloc(plan->group_count + 1, sizeof *pending);
+	char **group_errors = calloc(plan->group_count + 1, sizeof *group_errors);
 	enum reset_status status;
 	char *refused = NULL;
-	size_t failed_rows = 0, failed_groups = 0;
+	size_t not_written = 0, unknown = 0, failed_groups = 0, count = 0;
 
 	*err = NULL;
 	if (timeout_ms <= 0)
 		timeout_ms = RESET_DEFAULT_TIMEOUT_MS;
-	/* The plan may have been printed minutes ago: describe the groups again. */
-	status = reset_describe(rk, queue, timeout_ms, plan, err);
-	for (size_t g = 0; status == RESET_OK && g < plan->group_count; g++) {
+	if (pending == NULL || group_errors == NULL) {
+		free(pending);
+		free(group_errors);
+		rd_kafka_queue_destroy(queue);
+		*err = strdup("out of memory");
+		return RESET_FAILED;
+	}
+	/* The plan may have been printed minutes ago: describe the groups again. A group
+	 * whose state cannot be read is not written; the others go on. */
+	status = reset_describe(rk, queue, timeout_ms, plan, group_errors, err);
+	for (size_t g = 0; g < plan->group_count; g++) {
 		struct reset_group *group = &plan->groups[g];
-		int rows;
 
-		if (!reset_group_inactive(group)) {
+		for (size_t i = 0; i < group->row_count; i++)
+			reset_row_set(&group->rows[i], RESET_ROW_PLANNED, NULL);
+		group->applied = false;
+		if (status != RESET_OK) {
+			reset_group_not_sent(group, *err != NULL ? *err : "describing the groups failed");
+		} else if (group_errors[g] != NULL) {
+			reset_group_not_sent(group, group_errors[g]);
+		} else if (!reset_group_inactive(group)) {
 			reset_describe_active(&refused, group);
-			continue;
-		}
-		rows = reset_apply_group(rk, queue, timeout_ms, group);
-		if (rows > 0) {
-			failed_rows += (size_t)rows;
-			failed_groups++;
+			reset_group_not_sent(group, "the group became active: stop its consumers first");
+		} else {
+			pending[count].group = group;
+			pending[count].why = calloc(group->row_count + 1, sizeof *pending[count].why);
+			if (pending[count].why == NULL)
+				reset_group_not_sent(group, "out of memory");
+			else
+				count++;
 		}
 	}
+	if (status == RESET_OK)
+		reset_commit_all(rk, queue, timeout_ms, pending, count, applied, opaque);
+	for (size_t i = 0; i < count; i++)
+		free(pending[i].why);
+	free(pending);
+	for (size_t g = 0; g < plan->group_count; g++)
+		free(group_errors[g]);
+	free(group_errors);
 	rd_kafka_queue_destroy(queue);
 	if (status != RESET_OK)
 		return status;
+	for (size_t g = 0; g < plan->group_count; g++) {
+		const struct reset_group *group = &plan->groups[g];
+		size_t before = not_written + unknown;
+
+		for (size_t i = 0; i < group->row_count; i++) {
+			not_written += group->rows[i].state == RESET_ROW_NOT_WRITTEN;
+			unknown += group->rows[i].state == RESET_ROW_UNKNOWN;
+		}
+		failed_groups += not_written + unknown > before;
+	}
 	if (refused != NULL) {
 		*err = strfmt("refused at execute time: %s; stop its consumers first (nothing was "
 		              "written for it)", refused);
 		free(refused);
 		return RESET_REFUSED;
 	}
-	if (failed_rows > 0) {
-		*err = strfmt("%zu partition%s of %zu group%s not written (see each row's error)",
-		              failed_rows, failed_rows == 1 ? "" : "s", failed_groups,
-		              failed_groups == 1 ? "" : "s");
+	if (not_written + unknown > 0) {
+		*err = strfmt("%zu partition%s not written and %zu unknown, of %zu group%s (see each "
+		              "row's error)", not_written, not_written == 1 ? "" : "s", unknown,
+		              failed_groups, failed_groups == 1 ? "" : "s");
 		return RESET_FAILED;
 	}
 	return RESET_OK;

@@ -87,8 +87,13 @@ offsets_usage(FILE *out)
 	        "                     catalog, else $KFLEET_CATALOG, else %s)\n"
 	        "  -h, --help         show this help and exit\n"
 	        "\n"
-	        "exit status: 0 done, 1 failed at run time (some partitions not written: each row\n"
-	        "says why), 2 bad usage or input, 3 refused for safety.\n",
+	        "A commit without a clear answer (a broker down, the coordinator moving) is read\n"
+	        "back: each partition is then written, not written, or 'unknown whether written'\n"
+	        "when it cannot be read back; each group is recorded as soon as it is known.\n"
+	        "Every request to the cluster waits at most 30 s.\n"
+	        "\n"
+	        "exit status: 0 done, 1 failed at run time (some partitions not written or unknown:\n"
+	        "each row says why), 2 bad usage or input, 3 refused for safety.\n",
 	        CLI_DEFAULT_CATALOG);
 }
 
@@ -301,38 +306,46 @@ offsets_record_group(struct store *store, const char *cluster, const struct rese
 	return id;
 }
 
-/* Record each group PLAN wrote in the audit log, and say what was done. Returns 0, or -1
- * when the catalog could not record one (the reset itself is done: say so loudly). */
-static int
-offsets_record(const struct cli_command *command, struct store *store, const char *cluster,
-               const struct reset_plan *plan, const char *mode, int64_t undo_of)
+/* Where each group a reset sent is recorded, as soon as apply knows its rows. */
+struct offsets_recorder {
+	const struct cli_command *command;
+	struct store *store;
+	const char *cluster, *mode;
+	int64_t undo_of;
+	int status;                     /* -1 once a group could not be recorded */
+};
+
+/* Record GROUP in the audit log and say what was done (reset_applied_fn): at once, so
+ * that a reset cut short still leaves the groups it wrote in the log. */
+static void
+offsets_record(const struct reset_group *group, void *opaque)
 {
-	int status = 0;
+	struct offsets_recorder *recorder = opaque;
+	const struct cli_command *command = recorder->command;
+	size_t written = 0, unknown = 0;
+	char unknown_text[64] = "", *err = NULL;
+	int64_t id;
 
-	for (size_t g = 0; g < plan->group_count; g++) {
-		const struct reset_group *group = &plan->groups[g];
-		size_t written = 0;
-		char *err = NULL;
-		int64_t id;
-
-		if (!group->applied)
-			continue;
-		for (size_t i = 0; i < group->row_count; i++)
-			written += group->rows[i].error == NULL;
-		id = offsets_record_group(store, cluster, group, mode, undo_of, &err);
-		if (id < 0) {
-			fprintf(stderr, "kfleet %s: %s: the reset of %s WAS applied but is not in the audit "
-			        "log: %s\n", command->name, group->group, group->group, err);
-			free(err);
-			status = -1;
-			continue;
-		}
-		fprintf(stderr, "kfleet %s: %s: %zu of %zu partition%s written; recorded as reset %lld "
-		        "(undo: kfleet offsets undo %lld --execute)\n", command->name, group->group,
-		        written, group->row_count, group->row_count == 1 ? "" : "s", (long long)id,
-		        (long long)id);
+	for (size_t i = 0; i < group->row_count; i++) {
+		written += group->rows[i].state == RESET_ROW_WRITTEN;
+		unknown += group->rows[i].state == RESET_ROW_UNKNOWN;
 	}
-	return status;
+	if (unknown > 0)
+		snprintf(unknown_text, sizeof unknown_text, ", %zu unknown", unknown);
+	id = offsets_record_group(recorder->store, recorder->cluster, group, recorder->mode,
+	                          recorder->undo_of, &err);
+	if (id < 0) {
+		fprintf(stderr, "kfleet %s: %s: the reset of %s WAS sent but is not in the audit log: "
+		        "%s\n", command->name, group->group, group->group, err);
+		free(err);
+		recorder->status = -1;
+		return;
+	}
+	fprintf(stderr, "kfleet %s: %s: %zu of %zu partition%s written%s; recorded as reset %lld "
+	        "(undo: kfleet offsets undo %lld --execute)\n", command->name, group->group,
+	        written, group->row_count, group->row_count == 1 ? "" : "s", unknown_text,
+	        (long long)id, (long long)id);
+	fflush(stderr);
 }
 
 /* One cluster's reset in progress: its connection, plan and audit catalog. */
@@ -396,17 +409,22 @@ static int
 offsets_apply(const struct cli_command *command, struct offsets_job *job, int timeout_ms,
               const char *mode, int64_t undo_of, enum output_format format)
 {
+	struct offsets_recorder recorder = {
+		.command = command, .store = job->store, .cluster = job->config->cluster,
+		.mode = mode, .undo_of = undo_of,
+	};
 	enum reset_status status;
 	char *err = NULL;
 
-	status = reset_plan_apply(job->client, job->plan, timeout_ms, &err);
+	status = reset_plan_apply(job->client, job->plan, timeout_ms, offsets_record, &recorder,
+	                          &err);
 	if (status != RESET_OK) {
 		fprintf(stderr, "kfleet %s: %s\n", command->name, err);
 		free(err);
-		if (status == RESET_FAILED)     /* the rows say which partitions failed */
-			offsets_print_plan(job->plan, format);
+		/* The rows say which partitions were written, which not and which are unknown. */
+		offsets_print_plan(job->plan, format);
 	}
-	if (offsets_record(command, job->store, job->config->cluster, job->plan, mode, undo_of) < 0)
+	if (recorder.status < 0)
 		return CLI_EXIT_FAILED;
 	return (int)status;
 }
@@ -824,8 +842,10 @@ offsets_undo(const struct cli_command *command, int argc, char **argv)
 		/* A partition without a commit before, or that the reset did not write, stays. */
 		if (p->before < 0 || p->error != NULL) {
 			fprintf(stderr, "kfleet %s: %s[%d]: %s; left as it is\n", command->name, p->topic,
-			        (int)p->partition, p->error != NULL ? "the reset did not write it"
-			                                             : "the group had no offset there before");
+			        (int)p->partition,
+			        p->error == NULL ? "the group had no offset there before"
+			        : strncmp(p->error, "unknown", 7) == 0 ? "whether the reset wrote it is unknown"
+			        : "the reset did not write it");
 			continue;
 		}
 		rows[count++] = (struct reset_explicit){

@@ -289,7 +289,7 @@ dialog_apply(struct dialog *dialog, struct tui *tui)
 	if (dialog->mode == MODE_BY_DURATION)
 		option = "--by-duration";
 	snprintf(mode, sizeof mode, "%s%s%s", option, dialog->value[0] ? " " : "", dialog->value);
-	status = reset_plan_apply(dialog->client, dialog->plan, 0, &err);
+	status = reset_plan_apply(dialog->client, dialog->plan, 0, NULL, NULL, &err);
 	dialog->step = STEP_RESULT;
 	if (status != RESET_OK) {
 		dialog->refusal = err;

@@ -77,6 +77,14 @@ struct reset_request {
 	int timeout_ms;                 /* per request to the cluster; 0: 30 s */
 };
 
+/* What apply knows of a row once the broker has answered (or not). */
+enum reset_row_state {
+	RESET_ROW_PLANNED,              /* not sent (not applied yet, or its group was not) */
+	RESET_ROW_WRITTEN,              /* the broker has the new offset */
+	RESET_ROW_NOT_WRITTEN,          /* the broker refused it, or still has the offset before */
+	RESET_ROW_UNKNOWN,              /* no clear answer, and it could not be read back */
+};
+
 /* One partition of a group's plan. */
 struct reset_row {
 	char *topic;
@@ -86,7 +94,9 @@ struct reset_row {
 	int64_t requested;              /* what the mode asked for */
 	int64_t target;                 /* the new offset: REQUESTED clamped to the log */
 	char *note;                     /* why TARGET differs from REQUESTED, or NULL */
-	char *error;                    /* after apply: NULL written; else the refusal in words */
+	enum reset_row_state state;     /* after apply */
+	char *error;                    /* after apply: NULL written; else why not, in words
+	                                 * ("unknown whether written: ..." when UNKNOWN) */
 };
 
 struct reset_member {
@@ -100,7 +110,7 @@ struct reset_group {
 	size_t member_count;
 	struct reset_row *rows;
 	size_t row_count;
-	bool applied;                   /* apply wrote it (rows may still carry errors) */
+	bool applied;                   /* apply sent its commit (rows may still carry errors) */
 };
 
 struct reset_plan {
@@ -118,13 +128,28 @@ enum reset_status reset_plan_build(struct reset_client *client, const struct res
  * members: app-1@/10.0.0.7, app-2@/10.0.0.8; stop them first"). */
 enum reset_status reset_plan_check(const struct reset_plan *plan, char **err);
 
+/* What the read back of a partition whose commit had no clear answer says: WRITTEN when
+ * the group's offset COMMITTED (-1: none) is the row's TARGET, NOT_WRITTEN when it is
+ * still CURRENT (the offset before, -1: none), UNKNOWN otherwise (another client moved it). */
+enum reset_row_state reset_read_back_state(int64_t current, int64_t target, int64_t committed);
+
+/* Called by reset_plan_apply for each group it sent a commit for, as soon as the state
+ * of every row of the group is known, so that the caller can record it at once. */
+typedef void reset_applied_fn(const struct reset_group *group, void *opaque);
+
 /* Write PLAN: each group is described again first and refused (RESET_REFUSED, nothing
- * written for it) if it has become active; then its offsets are committed in one
- * request. A partition the broker refuses keeps its error in its row. Returns RESET_OK
- * when every row was written, RESET_REFUSED when a group was refused, RESET_FAILED
- * otherwise, with *ERR summing up what was not written. */
+ * written for it) if it has become active, or not written if its state cannot be read;
+ * then the offsets of every group are committed, one request per group, all at once.
+ * A commit whose answer does not say whether it was applied (no answer in time, the
+ * connection lost, the coordinator moving) is read back from the broker: each row ends
+ * WRITTEN, NOT_WRITTEN or, when it cannot be read back either, UNKNOWN, with its error
+ * in words. Every request waits at most TIMEOUT_MS (0: 30 s), so a dead coordinator
+ * costs at most three of them. APPLIED (may be NULL) gets each group sent. Returns
+ * RESET_OK when every row was written, RESET_REFUSED when a group was refused,
+ * RESET_FAILED otherwise, with *ERR summing up what was not written or is unknown. */
 enum reset_status reset_plan_apply(struct reset_client *client, struct reset_plan *plan,
-                                   int timeout_ms, char **err);
+                                   int timeout_ms, reset_applied_fn *applied, void *opaque,
+                                   char **err);
 
 void reset_plan_free(struct reset_plan *plan);
 

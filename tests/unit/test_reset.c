@@ -1,6 +1,6 @@
 /* Unit tests for the pure parts of kafka/reset: which topics are a Kafka Streams
  * application's internal topics (what kfleet app reset --delete-internal-topics deletes),
- * and the modes' names. The engine itself is tested on the real broker
+ * what the read back of a commit without a clear answer says, and the modes' names. The engine itself is tested on the real broker
  * (tests/integration/test_offsets.sh). */
 #include "config.h"
 
@@ -57,11 +57,38 @@ test_mode_options(void **state)
 	assert_string_equal(reset_mode_option((enum reset_mode)99), "?");
 }
 
+static const struct {
+	int64_t current, target, committed;
+	enum reset_row_state state;
+} read_back_cases[] = {
+	{ .current = 50, .target = 20, .committed = 20, .state = RESET_ROW_WRITTEN },
+	{ .current = 50, .target = 20, .committed = 50, .state = RESET_ROW_NOT_WRITTEN },
+	{ .current = 50, .target = 20, .committed = 35, .state = RESET_ROW_UNKNOWN },
+	{ .current = 50, .target = 20, .committed = -1, .state = RESET_ROW_UNKNOWN },
+	{ .current = -1, .target = 0, .committed = -1, .state = RESET_ROW_NOT_WRITTEN },
+	{ .current = -1, .target = 0, .committed = -1001, .state = RESET_ROW_NOT_WRITTEN },
+	{ .current = -1, .target = 0, .committed = 0, .state = RESET_ROW_WRITTEN },
+	{ .current = 7, .target = 7, .committed = 7, .state = RESET_ROW_WRITTEN },  /* either way */
+};
+
+static void
+test_read_back_state(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof read_back_cases / sizeof read_back_cases[0]; i++)
+		if (reset_read_back_state(read_back_cases[i].current, read_back_cases[i].target,
+		                          read_back_cases[i].committed) != read_back_cases[i].state)
+			fail_msg("before %lld, target %lld, read back %lld: expected state %d",
+			         (long long)read_back_cases[i].current, (long long)read_back_cases[i].target,
+			         (long long)read_back_cases[i].committed, (int)read_back_cases[i].state);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_streams_internal),
+		cmocka_unit_test(test_read_back_state),
 		cmocka_unit_test(test_mode_options),
 	};
 
