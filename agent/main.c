@@ -378,6 +378,8 @@ agent_cycle(struct agent *agent)
 		if (result->snapshot.section_errors[s] != NULL)
 			agent_log(LOG_WARN, "%s: %s: %s", config->cluster, snapshot_section_name(s),
 			          result->snapshot.section_errors[s]);
+	int64_t write_started = collect_now_ms();
+
 	if (agent_write(agent, result, &err) < 0) {
 		status = 1;
 	} else {
@@ -386,14 +388,15 @@ agent_cycle(struct agent *agent)
 		char brokers[24], topics[24], groups[24], acls[24];
 
 		agent_log(LOG_INFO, "%s: generation written: brokers %s, topics %s, groups %s, "
-		          "ACLs %s in %lld ms (requests: %d metadata, %d ListOffsets, "
+		          "ACLs %s in %lld ms, written in %lld ms (requests: %d metadata, %d ListOffsets, "
 		          "%d DescribeConfigs, %d DescribeAcls, %d ListGroups, %d DescribeGroups, "
 		          "%d OffsetFetch)", config->cluster,
 		          agent_count(brokers, s, SNAPSHOT_BROKERS, s->broker_count),
 		          agent_count(topics, s, SNAPSHOT_TOPICS, s->topic_count),
 		          agent_count(groups, s, SNAPSHOT_GROUPS, s->group_count),
 		          agent_count(acls, s, SNAPSHOT_ACLS, s->acl_count),
-		          (long long)result->snapshot.cycle_duration_ms, r->metadata, r->list_offsets,
+		          (long long)result->snapshot.cycle_duration_ms,
+		          (long long)(collect_now_ms() - write_started), r->metadata, r->list_offsets,
 		          r->describe_configs, r->describe_acls, r->list_groups, r->describe_groups,
 		          r->list_group_offsets);
 	}
