@@ -964,8 +964,7 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 	rc = rd_kafka_metadata(c->admin, 1, NULL, &cycle.metadata, timeout_ms);
 	result->requests.metadata++;
 	if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		if (asprintf(err, "metadata: %s", rd_kafka_err2str(rc)) < 0)
-			*err = NULL;
+		*err = kclient_error(c->admin, "metadata", rc);
 		free(result);
 		return -1;
 	}

@@ -70,15 +70,24 @@ static void agent_log(enum agent_log_level level, const char *fmt, ...)
 static void
 agent_log(enum agent_log_level level, const char *fmt, ...)
 {
+	char line[2048];
 	va_list ap;
 
 	if (level > agent_log_level)
 		return;
-	fprintf(stderr, "kfleet-agent: %s: ", agent_log_levels[level]);
+	/* One write per line: librdkafka's threads log through here too. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "kfleet-agent: %s: %s\n", agent_log_levels[level], line);
+}
+
+/* librdkafka's own lines, at debug level: the agent logs what they mean itself. */
+static void
+agent_librdkafka_log(int level, const char *facility, const char *message)
+{
+	(void)level;
+	agent_log(LOG_DEBUG, "librdkafka: %s: %s", facility, message);
 }
 
 /* Sleep MS, waking early for a signal the loop must act on. */
@@ -657,6 +666,7 @@ main(int argc, char **argv)
 	/* A file size limit reached is a write that fails (EFBIG), as on a full disk, not a
 	 * dead agent. */
 	signal(SIGXFSZ, SIG_IGN);
+	kclient_set_log_sink(agent_librdkafka_log);
 	/* Before any thread exists: fork and threads do not mix. */
 	if (!once && (status = agent_supervise(&child)) != 0)
 		return status;

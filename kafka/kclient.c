@@ -1,6 +1,7 @@
 /* kclient: librdkafka clients built from kfleet's settings. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,72 @@ kclient_setting_is_secret(const char *key)
 	return 0;
 }
 
+static kclient_log_sink *kclient_sink;
+
+/* The last connection failure ("FAIL" at level 3 or worse) of the last few clients. */
+#define KCLIENT_FAILURE_SLOTS 8
+static struct {
+	const rd_kafka_t *rk;
+	char message[400];
+} kclient_failures[KCLIENT_FAILURE_SLOTS];
+static unsigned kclient_failure_next;
+static pthread_mutex_t kclient_failure_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+kclient_set_log_sink(kclient_log_sink *sink)
+{
+	kclient_sink = sink;
+}
+
+static void
+kclient_log(const rd_kafka_t *rk, int level, const char *facility, const char *message)
+{
+	/* "[thrd:127.0.0.1:9092/bootstrap]: 127.0.0.1:9092/bootstrap: Connect to ...": the
+	 * thread says nothing the rest does not. */
+	if (strncmp(message, "[thrd:", 6) == 0) {
+		const char *end = strstr(message, "]: ");
+
+		if (end != NULL)
+			message = end + 3;
+	}
+	if (level <= 3 && strcmp(facility, "FAIL") == 0) {
+		unsigned slot = KCLIENT_FAILURE_SLOTS;
+
+		pthread_mutex_lock(&kclient_failure_lock);
+		for (unsigned i = 0; i < KCLIENT_FAILURE_SLOTS; i++)
+			if (kclient_failures[i].rk == rk)
+				slot = i;
+		if (slot == KCLIENT_FAILURE_SLOTS)
+			slot = kclient_failure_next++ % KCLIENT_FAILURE_SLOTS;
+		kclient_failures[slot].rk = rk;
+		snprintf(kclient_failures[slot].message, sizeof kclient_failures[slot].message, "%s",
+		         message);
+		pthread_mutex_unlock(&kclient_failure_lock);
+	}
+	if (kclient_sink != NULL)
+		kclient_sink(level, facility, message);
+}
+
+char *
+kclient_error(rd_kafka_t *rk, const char *what, rd_kafka_resp_err_t err)
+{
+	char failure[sizeof kclient_failures[0].message] = "";
+
+	if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__TIMED_OUT ||
+	    err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || err == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
+	    err == RD_KAFKA_RESP_ERR__SSL || err == RD_KAFKA_RESP_ERR__RESOLVE) {
+		pthread_mutex_lock(&kclient_failure_lock);
+		for (unsigned i = 0; i < KCLIENT_FAILURE_SLOTS; i++)
+			if (kclient_failures[i].rk == rk)
+				memcpy(failure, kclient_failures[i].message, sizeof failure);
+		pthread_mutex_unlock(&kclient_failure_lock);
+	}
+	if (failure[0] != '\0')
+		return strfmt("%s: %s (%s); check kafka.bootstrap.servers and that the brokers run",
+		              what, rd_kafka_err2str(err), failure);
+	return strfmt("%s: %s", what, rd_kafka_err2str(err));
+}
+
 rd_kafka_conf_t *
 kclient_conf_new(const struct kclient_setting *settings, size_t count, char **err)
 {
@@ -28,6 +95,7 @@ kclient_conf_new(const struct kclient_setting *settings, size_t count, char **er
 	rd_kafka_conf_t *conf = rd_kafka_conf_new();
 
 	*err = NULL;
+	rd_kafka_conf_set_log_cb(conf, kclient_log);
 	for (size_t i = 0; i < count; i++) {
 		const struct kclient_setting *s = &settings[i];
 

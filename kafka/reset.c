@@ -709,7 +709,7 @@ reset_build_plan(struct reset_build *b)
 
 	err = rd_kafka_metadata(b->rk, 1, NULL, &b->metadata, b->timeout_ms);
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		*b->err = strfmt("reading the cluster's metadata: %s", rd_kafka_err2str(err));
+		*b->err = kclient_error(b->rk, "reading the cluster's metadata", err);
 		return RESET_FAILED;
 	}
 	status = r->all_groups ? reset_list_groups(b) : reset_named_groups(b);
@@ -1318,7 +1318,7 @@ reset_streams_topics(struct reset_client *client, const char *group, char ***nam
 	*count = 0;
 	rc = rd_kafka_metadata(client->rk, 1, NULL, &metadata, RESET_DEFAULT_TIMEOUT_MS);
 	if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		*err = strfmt("reading the cluster's metadata: %s", rd_kafka_err2str(rc));
+		*err = kclient_error(client->rk, "reading the cluster's metadata", rc);
 		return RESET_FAILED;
 	}
 	found = calloc((size_t)metadata->topic_cnt + 1, sizeof *found);

@@ -22,6 +22,20 @@ rd_kafka_conf_t *kclient_conf_new(const struct kclient_setting *settings, size_t
  * NULL and set *err (caller frees). */
 rd_kafka_t *kclient_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, char **err);
 
+/* Where librdkafka's own log lines go (level as syslog's, facility such as "FAIL").
+ * kfleet reports every failure itself, in one line that names it, so by default they go
+ * nowhere; the agent passes them to its log at debug level. SINK runs on librdkafka's
+ * threads: it must be thread-safe. Set it before the first client is made. */
+typedef void kclient_log_sink(int level, const char *facility, const char *message);
+void kclient_set_log_sink(kclient_log_sink *sink);
+
+/* "what: ERR's text", and for an error that means no broker answered (transport,
+ * timeout, all brokers down, TLS, authentication, name resolution) the last connection failure librdkafka logged for RK, e.g.
+ * "metadata: Local: Broker transport failure (127.0.0.1:1/bootstrap: Connect to
+ * ipv4#127.0.0.1:1 failed: Connection refused ...); check kafka.bootstrap.servers and that
+ * the brokers run". Caller frees; NULL when out of memory. */
+char *kclient_error(rd_kafka_t *rk, const char *what, rd_kafka_resp_err_t err);
+
 /* Whether KEY names a secret (password, private key) that must never be echoed. */
 int kclient_setting_is_secret(const char *key);
 

@@ -149,4 +149,27 @@ while IFS='|' read -r what hint command; do
 		tap_not_ok "$name" "${problems[@]}" "stderr: $(head -c 2000 "$work/err")"
 	fi
 done < <(cases)
+
+# A cluster that does not answer is no usage error (exit 1), but it is one line too, with
+# the connection failure librdkafka logged, and none of librdkafka's own log lines.
+"$kfleet" offsets reset --config "$work/good.conf" --group g --all-topics --to-earliest \
+	</dev/null >"$work/out" 2>"$work/err" && status=0 || status=$?
+if [ "$status" -eq 1 ] && [ "$(wc -l <"$work/err")" -eq 1 ] &&
+	grep -Eq "^kfleet offsets reset: c1: reading the cluster's metadata: .*127\.0\.0\.1:1.*Connection refused.*; check kafka\.bootstrap\.servers and that the brokers run$" "$work/err"; then
+	tap_ok "an unreachable cluster: one line naming the connection failure: $(cat "$work/err")"
+else
+	tap_not_ok "an unreachable cluster: one line naming the connection failure" "exit $status" "stderr: $(cat "$work/err")"
+fi
+printf 'cluster = c1\ncatalog = %s\nkafka.bootstrap.servers = 127.0.0.1:1\n' "$work/agent.db" >"$work/agent.conf"
+"$agent" --config "$work/agent.conf" --once </dev/null >"$work/out" 2>"$work/err" && status=0 || status=$?
+if [ "$status" -eq 1 ] && ! grep -qv '^kfleet-agent: ' "$work/err" &&
+	grep -Eq '^kfleet-agent: warn: c1: unreachable: metadata: .*Connection refused' "$work/err"; then
+	tap_ok "the agent on an unreachable cluster logs only its own lines, with the failure"
+else
+	tap_not_ok "the agent on an unreachable cluster logs only its own lines, with the failure" \
+		"exit $status" "stderr: $(cat "$work/err")"
+fi
+"$agent" --config "$work/agent.conf" --once --log-level debug </dev/null >"$work/out" 2>"$work/err" || true
+tap_run "at debug level the agent shows librdkafka's lines, as its own" 0 \
+	'^kfleet-agent: debug: librdkafka: FAIL: 127\.0\.0\.1:1/bootstrap: Connect to' cat "$work/err"
 tap_done
