@@ -19,7 +19,7 @@ struct arena_chunk {
 static void *
 arena_out_of_memory(size_t size)
 {
-	fprintf(stderr, "kfleet-agent: out of memory (%zu bytes)\n", size);
+	fprintf(stderr, "kfleet-agent: error: out of memory (%zu bytes)\n", size);
 	abort();
 }
 

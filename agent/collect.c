@@ -418,7 +418,7 @@ collect_watermarks(struct cycle *cycle, int64_t which)
 		pending = again;
 	}
 	if (pending->cnt > 0 || failed_leaders > 0)
-		fprintf(stderr, "kfleet-agent: %s: some %s watermarks unknown (%d partitions still "
+		fprintf(stderr, "kfleet-agent: warn: %s: some %s watermarks unknown (%d partitions still "
 		        "refused, %d leaders did not answer): %s\n", cycle->collector->cluster,
 		        which == RD_KAFKA_OFFSET_END ? "high" : "low", pending->cnt, failed_leaders,
 		        last_error);
@@ -671,7 +671,7 @@ collect_list_groups_result(struct cycle *cycle, rd_kafka_event_t *ev)
 		return;
 	}
 	if (error_count > 0)
-		fprintf(stderr, "kfleet-agent: %s: listing groups: %zu broker(s) did not answer, "
+		fprintf(stderr, "kfleet-agent: warn: %s: listing groups: %zu broker(s) did not answer, "
 		        "none of them a group coordinator: %s\n", cycle->collector->cluster,
 		        error_count, rd_kafka_error_string(errors[0]));
 	listings = rd_kafka_ListConsumerGroups_result_valid(result, &count);
@@ -752,7 +752,7 @@ collect_describe_groups_result(struct cycle *cycle, rd_kafka_event_t *ev)
 		if (g == NULL)
 			continue;
 		if (rd_kafka_ConsumerGroupDescription_error(d) != NULL) {
-			fprintf(stderr, "kfleet-agent: %s: group %s: %s\n", cycle->collector->cluster,
+			fprintf(stderr, "kfleet-agent: warn: %s: group %s: %s\n", cycle->collector->cluster,
 			        g->name, rd_kafka_error_string(rd_kafka_ConsumerGroupDescription_error(d)));
 			continue;
 		}
@@ -806,7 +806,7 @@ collect_group_offsets_result(struct cycle *cycle, rd_kafka_event_t *ev)
 	size_t count;
 
 	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		fprintf(stderr, "kfleet-agent: %s: committed offsets: %s\n", cycle->collector->cluster,
+		fprintf(stderr, "kfleet-agent: warn: %s: committed offsets: %s\n", cycle->collector->cluster,
 		        rd_kafka_event_error_string(ev));
 		return;
 	}
@@ -821,7 +821,7 @@ collect_group_offsets_result(struct cycle *cycle, rd_kafka_event_t *ev)
 		if (g == NULL)
 			continue;
 		if (rd_kafka_group_result_error(results[i]) != NULL || list == NULL) {
-			fprintf(stderr, "kfleet-agent: %s: group %s: committed offsets: %s\n",
+			fprintf(stderr, "kfleet-agent: warn: %s: group %s: committed offsets: %s\n",
 			        cycle->collector->cluster, g->name,
 			        list == NULL ? "none returned"
 			        : rd_kafka_error_string(rd_kafka_group_result_error(results[i])));

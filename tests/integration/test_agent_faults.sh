@@ -213,4 +213,12 @@ fi
 agent_stop_check "$agent_pid" 15 "$work/agent.log"
 agent_pid=""
 tap_run "the catalog is intact" 0 '^ok$' sqlite3 "$KFLEET_CATALOG" 'PRAGMA integrity_check'
+# Through the crash, the stop and the return: the agent's own lines only, each with its
+# level (none of librdkafka's "%3|...|FAIL|" lines, no line without a level).
+strays=$(grep -Ev '^kfleet-agent: (error|warn|info|debug): ' "$work/agent.log" | head -n 5)
+if [ -z "$strays" ] && grep -q '^kfleet-agent: warn: ' "$work/agent.log"; then
+	tap_ok "every line of the agent's log has its level ($(wc -l <"$work/agent.log") lines)"
+else
+	tap_not_ok "every line of the agent's log has its level" "not so: $strays"
+fi
 tap_done
