@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "agent/collect.h"
+#include "agent/log.h"
 #include "agent/quotas.h"
 #include "kfleet/strfmt.h"
 
@@ -167,7 +168,7 @@ collector_free(struct collector *c)
 		return;
 	if (c->admin != NULL) {
 		rd_kafka_consumer_close(c->admin);
-		rd_kafka_destroy(c->admin);
+		kclient_destroy(c->admin);
 	}
 	for (size_t i = 0; i < c->setting_count; i++) {
 		free((char *)c->settings[i].key);
@@ -418,8 +419,8 @@ collect_watermarks(struct cycle *cycle, int64_t which)
 		pending = again;
 	}
 	if (pending->cnt > 0 || failed_leaders > 0)
-		fprintf(stderr, "kfleet-agent: warn: %s: some %s watermarks unknown (%d partitions still "
-		        "refused, %d leaders did not answer): %s\n", cycle->collector->cluster,
+		agent_log(LOG_WARN, "%s: some %s watermarks unknown (%d partitions still "
+		        "refused, %d leaders did not answer): %s", cycle->collector->cluster,
 		        which == RD_KAFKA_OFFSET_END ? "high" : "low", pending->cnt, failed_leaders,
 		        last_error);
 	rd_kafka_topic_partition_list_destroy(pending);
@@ -671,8 +672,8 @@ collect_list_groups_result(struct cycle *cycle, rd_kafka_event_t *ev)
 		return;
 	}
 	if (error_count > 0)
-		fprintf(stderr, "kfleet-agent: warn: %s: listing groups: %zu broker(s) did not answer, "
-		        "none of them a group coordinator: %s\n", cycle->collector->cluster,
+		agent_log(LOG_WARN, "%s: listing groups: %zu broker(s) did not answer, "
+		        "none of them a group coordinator: %s", cycle->collector->cluster,
 		        error_count, rd_kafka_error_string(errors[0]));
 	listings = rd_kafka_ListConsumerGroups_result_valid(result, &count);
 	cycle->groups = arena_array(cycle->arena, count, sizeof *cycle->groups);
@@ -752,7 +753,7 @@ collect_describe_groups_result(struct cycle *cycle, rd_kafka_event_t *ev)
 		if (g == NULL)
 			continue;
 		if (rd_kafka_ConsumerGroupDescription_error(d) != NULL) {
-			fprintf(stderr, "kfleet-agent: warn: %s: group %s: %s\n", cycle->collector->cluster,
+			agent_log(LOG_WARN, "%s: group %s: %s", cycle->collector->cluster,
 			        g->name, rd_kafka_error_string(rd_kafka_ConsumerGroupDescription_error(d)));
 			continue;
 		}
@@ -806,7 +807,7 @@ collect_group_offsets_result(struct cycle *cycle, rd_kafka_event_t *ev)
 	size_t count;
 
 	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		fprintf(stderr, "kfleet-agent: warn: %s: committed offsets: %s\n", cycle->collector->cluster,
+		agent_log(LOG_WARN, "%s: committed offsets: %s", cycle->collector->cluster,
 		        rd_kafka_event_error_string(ev));
 		return;
 	}
@@ -821,7 +822,7 @@ collect_group_offsets_result(struct cycle *cycle, rd_kafka_event_t *ev)
 		if (g == NULL)
 			continue;
 		if (rd_kafka_group_result_error(results[i]) != NULL || list == NULL) {
-			fprintf(stderr, "kfleet-agent: warn: %s: group %s: committed offsets: %s\n",
+			agent_log(LOG_WARN, "%s: group %s: committed offsets: %s",
 			        cycle->collector->cluster, g->name,
 			        list == NULL ? "none returned"
 			        : rd_kafka_error_string(rd_kafka_group_result_error(results[i])));

@@ -30,6 +30,7 @@
 
 #include "agent/http.h"
 #include "agent/http_request.h"
+#include "agent/log.h"
 #include "kfleet/listing.h"
 #include "kfleet/topology.h"
 #include "kfleet/topology_render.h"
@@ -92,7 +93,7 @@ http_strdup(const char *text)
 	return text != NULL ? strdup(text) : NULL;
 }
 
-/* libmicrohttpd's messages: on stderr, as the agent's other warnings. */
+/* libmicrohttpd's messages, as the agent's warnings. */
 static void
 http_log(void *cls, const char *fmt, va_list ap)
 {
@@ -104,7 +105,7 @@ http_log(void *cls, const char *fmt, va_list ap)
 	length = strlen(message);
 	while (length > 0 && message[length - 1] == '\n')
 		message[--length] = '\0';
-	fprintf(stderr, "kfleet-agent: warn: http: %s\n", message);
+	agent_log(LOG_WARN, "http: %s", message);
 }
 
 /* ---------------------------------------------------------------- responses */

@@ -22,6 +22,7 @@
 
 #include "agent/collect.h"
 #include "agent/http.h"
+#include "agent/log.h"
 #include "kfleet/cluster_config.h"
 #include "kfleet/history.h"
 #include "kfleet/owners.h"
@@ -33,14 +34,6 @@
 #define AGENT_DEFAULT_CATALOG "/var/lib/kfleet/catalog.db"
 #define AGENT_MAX_REQUEST_MS 15000  /* one request's timeout, at most */
 #define AGENT_FIRST_BACKOFF_MS 1000 /* an unreachable cluster is retried after this, doubling */
-
-enum agent_log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
-
-static const char *const agent_log_levels[] = {
-	[LOG_ERROR] = "error", [LOG_WARN] = "warn", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
-};
-
-static enum agent_log_level agent_log_level = LOG_INFO;
 
 /* Set by the signal handlers, acted on by the loop. */
 static volatile sig_atomic_t agent_stop, agent_reload;
@@ -63,32 +56,6 @@ agent_on_reload(int signal_number)
 	agent_reload = 1;
 }
 
-/* One log line on stderr: "kfleet-agent: LEVEL: message"; systemd's journal adds time. */
-static void agent_log(enum agent_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-agent_log(enum agent_log_level level, const char *fmt, ...)
-{
-	char line[2048];
-	va_list ap;
-
-	if (level > agent_log_level)
-		return;
-	/* One write per line: librdkafka's threads log through here too. */
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "kfleet-agent: %s: %s\n", agent_log_levels[level], line);
-}
-
-/* librdkafka's own lines, at debug level: the agent logs what they mean itself. */
-static void
-agent_librdkafka_log(int level, const char *facility, const char *message)
-{
-	(void)level;
-	agent_log(LOG_DEBUG, "librdkafka: %s: %s", facility, message);
-}
 
 /* Sleep MS, waking early for a signal the loop must act on. */
 static void
@@ -622,17 +589,14 @@ main(int argc, char **argv)
 			once = 1;
 			break;
 		case OPT_LOG_LEVEL: {
-			size_t level;
+			int level = agent_log_level_named(optarg);
 
-			for (level = 0; level <= LOG_DEBUG; level++)
-				if (strcmp(optarg, agent_log_levels[level]) == 0)
-					break;
-			if (level > LOG_DEBUG) {
+			if (level < 0) {
 				fprintf(stderr, "kfleet-agent: unknown log level '%s' (use error, warn, "
 				        "info or debug): see 'kfleet-agent --help'\n", optarg);
 				return AGENT_EXIT_USAGE;
 			}
-			agent_log_level = (enum agent_log_level)level;
+			agent_log_set_level((enum agent_log_level)level);
 			break;
 		}
 		case 'h':
@@ -666,7 +630,7 @@ main(int argc, char **argv)
 	/* A file size limit reached is a write that fails (EFBIG), as on a full disk, not a
 	 * dead agent. */
 	signal(SIGXFSZ, SIG_IGN);
-	kclient_set_log_sink(agent_librdkafka_log);
+	kclient_set_log_sink(agent_log_librdkafka);
 	/* Before any thread exists: fork and threads do not mix. */
 	if (!once && (status = agent_supervise(&child)) != 0)
 		return status;

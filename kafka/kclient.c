@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +25,21 @@ kclient_setting_is_secret(const char *key)
 
 static kclient_log_sink *kclient_sink;
 
-/* The last connection failure ("FAIL" at level 3 or worse) of the last few clients. */
+/* The last connection failure ("FAIL" at level 3 or worse) of the last few clients, and
+ * when it was logged: an error attaches only a failure of the last KCLIENT_FAILURE_FRESH_MS
+ * (a broker restart of days ago says nothing of today's timeout). kclient_destroy clears a
+ * client's slot, as the next client may get the same address. */
 #define KCLIENT_FAILURE_SLOTS 8
+#define KCLIENT_FAILURE_FRESH_MS 60000
 static struct {
 	const rd_kafka_t *rk;
+	long long logged_ms;
 	char message[400];
 } kclient_failures[KCLIENT_FAILURE_SLOTS];
 static unsigned kclient_failure_next;
 static pthread_mutex_t kclient_failure_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static long long kclient_now_ms(void);
 
 void
 kclient_set_log_sink(kclient_log_sink *sink)
@@ -39,6 +47,8 @@ kclient_set_log_sink(kclient_log_sink *sink)
 	kclient_sink = sink;
 }
 
+/* librdkafka's log_cb, on its threads: remembers connection failures for kclient_error and
+ * hands every line to the sink, if any. */
 static void
 kclient_log(const rd_kafka_t *rk, int level, const char *facility, const char *message)
 {
@@ -60,6 +70,7 @@ kclient_log(const rd_kafka_t *rk, int level, const char *facility, const char *m
 		if (slot == KCLIENT_FAILURE_SLOTS)
 			slot = kclient_failure_next++ % KCLIENT_FAILURE_SLOTS;
 		kclient_failures[slot].rk = rk;
+		kclient_failures[slot].logged_ms = kclient_now_ms();
 		snprintf(kclient_failures[slot].message, sizeof kclient_failures[slot].message, "%s",
 		         message);
 		pthread_mutex_unlock(&kclient_failure_lock);
@@ -68,24 +79,75 @@ kclient_log(const rd_kafka_t *rk, int level, const char *facility, const char *m
 		kclient_sink(level, facility, message);
 }
 
+/* The errors that mean no broker answered, and what to check for each. */
+static const struct {
+	rd_kafka_resp_err_t err;
+	const char *check;
+} kclient_unanswered[] = {
+	{ .err = RD_KAFKA_RESP_ERR__TRANSPORT, .check = NULL },
+	{ .err = RD_KAFKA_RESP_ERR__TIMED_OUT, .check = NULL },
+	{ .err = RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, .check = NULL },
+	{ .err = RD_KAFKA_RESP_ERR__RESOLVE, .check = NULL },
+	{ .err = RD_KAFKA_RESP_ERR__SSL, .check = "check the kafka.ssl.* settings" },
+	{ .err = RD_KAFKA_RESP_ERR__AUTHENTICATION, .check = "check the kafka.sasl.* settings" },
+};
+
+/* What to check for a failure librdkafka logged, when the error alone does not say. */
+static const char *
+kclient_check(const char *check, const char *failure)
+{
+	if (check != NULL)
+		return check;
+	if (strstr(failure, "SASL") != NULL || strstr(failure, "uthentication") != NULL)
+		return "check the kafka.sasl.* settings";
+	if (strstr(failure, "SSL") != NULL || strstr(failure, "certificate") != NULL)
+		return "check the kafka.ssl.* settings";
+	return "check kafka.bootstrap.servers and that the brokers run";
+}
+
 char *
 kclient_error(rd_kafka_t *rk, const char *what, rd_kafka_resp_err_t err)
 {
 	char failure[sizeof kclient_failures[0].message] = "";
+	const char *check = NULL;
+	bool unanswered = false;
 
-	if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__TIMED_OUT ||
-	    err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || err == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
-	    err == RD_KAFKA_RESP_ERR__SSL || err == RD_KAFKA_RESP_ERR__RESOLVE) {
+	for (size_t i = 0; i < sizeof kclient_unanswered / sizeof kclient_unanswered[0]; i++)
+		if (kclient_unanswered[i].err == err) {
+			unanswered = true;
+			check = kclient_unanswered[i].check;
+		}
+	if (unanswered) {
+		long long now = kclient_now_ms();
+
 		pthread_mutex_lock(&kclient_failure_lock);
 		for (unsigned i = 0; i < KCLIENT_FAILURE_SLOTS; i++)
-			if (kclient_failures[i].rk == rk)
+			if (rk != NULL && kclient_failures[i].rk == rk &&
+			    now - kclient_failures[i].logged_ms <= KCLIENT_FAILURE_FRESH_MS)
 				memcpy(failure, kclient_failures[i].message, sizeof failure);
 		pthread_mutex_unlock(&kclient_failure_lock);
 	}
 	if (failure[0] != '\0')
-		return strfmt("%s: %s (%s); check kafka.bootstrap.servers and that the brokers run",
-		              what, rd_kafka_err2str(err), failure);
+		return strfmt("%s: %s (%s); %s", what, rd_kafka_err2str(err), failure,
+		              kclient_check(check, failure));
+	if (check != NULL)
+		return strfmt("%s: %s; %s", what, rd_kafka_err2str(err), check);
 	return strfmt("%s: %s", what, rd_kafka_err2str(err));
+}
+
+void
+kclient_destroy(rd_kafka_t *rk)
+{
+	if (rk == NULL)
+		return;
+	rd_kafka_destroy(rk);
+	pthread_mutex_lock(&kclient_failure_lock);
+	for (unsigned i = 0; i < KCLIENT_FAILURE_SLOTS; i++)
+		if (kclient_failures[i].rk == rk) {
+			kclient_failures[i].rk = NULL;
+			kclient_failures[i].message[0] = '\0';
+		}
+	pthread_mutex_unlock(&kclient_failure_lock);
 }
 
 rd_kafka_conf_t *

@@ -72,7 +72,7 @@ reset_client_free(struct reset_client *client)
 {
 	if (client == NULL)
 		return;
-	rd_kafka_destroy(client->rk);
+	kclient_destroy(client->rk);
 	free(client);
 }
 

@@ -29,12 +29,16 @@ rd_kafka_t *kclient_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, char **err)
 typedef void kclient_log_sink(int level, const char *facility, const char *message);
 void kclient_set_log_sink(kclient_log_sink *sink);
 
-/* "what: ERR's text", and for an error that means no broker answered (transport,
- * timeout, all brokers down, TLS, authentication, name resolution) the last connection failure librdkafka logged for RK, e.g.
- * "metadata: Local: Broker transport failure (127.0.0.1:1/bootstrap: Connect to
- * ipv4#127.0.0.1:1 failed: Connection refused ...); check kafka.bootstrap.servers and that
- * the brokers run". Caller frees; NULL when out of memory. */
+/* "what: ERR's text". For an error that means no broker answered (transport, timeout, all
+ * brokers down, TLS, authentication, name resolution), also the connection failure
+ * librdkafka logged last for RK in the last minute, and what to check, e.g. "metadata:
+ * Local: Broker transport failure (127.0.0.1:1/bootstrap: Connect to ipv4#127.0.0.1:1
+ * failed: Connection refused ...); check kafka.bootstrap.servers and that the brokers
+ * run". Caller frees; NULL when out of memory. */
 char *kclient_error(rd_kafka_t *rk, const char *what, rd_kafka_resp_err_t err);
+
+/* rd_kafka_destroy, and forget RK's logged failure (a new client may get its address). */
+void kclient_destroy(rd_kafka_t *rk);
 
 /* Whether KEY names a secret (password, private key) that must never be echoed. */
 int kclient_setting_is_secret(const char *key);

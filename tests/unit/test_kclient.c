@@ -1,6 +1,7 @@
-/* Unit tests for kafka/kclient: settings become a librdkafka configuration, and a
- * refused setting is reported by name without leaking secret values. No broker needed:
- * creating a client does not connect. */
+/* Unit tests for kafka/kclient: settings become a librdkafka configuration, a refused
+ * setting is reported by name without leaking secret values, and an error says what
+ * librdkafka logged of the connection. No broker needed: one test connects to a port that
+ * refuses (127.0.0.1:1). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -132,6 +133,66 @@ test_new_failure_reports(void **state)
 	free(err);
 }
 
+/* kclient_error: what it says for each kind of error, by table. No client failed here,
+ * so only the error's own text and the hint appear. */
+static const struct {
+	rd_kafka_resp_err_t err;
+	const char *expected;
+} error_cases[] = {
+	{ .err = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
+	  .expected = "reading: Broker: Unknown topic or partition" },
+	{ .err = RD_KAFKA_RESP_ERR__SSL,
+	  .expected = "reading: Local: SSL error; check the kafka.ssl.* settings" },
+	{ .err = RD_KAFKA_RESP_ERR__AUTHENTICATION,
+	  .expected = "reading: Local: Authentication failure; check the kafka.sasl.* settings" },
+	{ .err = RD_KAFKA_RESP_ERR__TRANSPORT, .expected = "reading: Local: Broker transport failure" },
+};
+
+static void
+test_error_texts(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof error_cases / sizeof error_cases[0]; i++) {
+		char *text = kclient_error(NULL, "reading", error_cases[i].err);
+
+		assert_string_equal(text, error_cases[i].expected);
+		free(text);
+	}
+}
+
+/* A client whose broker refuses connections: its metadata error names the refusal, which
+ * only librdkafka's log said, and what to check; librdkafka's own line went nowhere. */
+static void
+test_error_names_the_connection_failure(void **state)
+{
+	static const struct kclient_setting settings[] = {
+		{ "bootstrap.servers", "127.0.0.1:1" },
+		{ "reconnect.backoff.ms", "10" },
+	};
+	const struct rd_kafka_metadata *metadata = NULL;
+	char *err = NULL, *text;
+	rd_kafka_conf_t *conf = kclient_conf_new(settings, 2, &err);
+	rd_kafka_t *rk;
+	rd_kafka_resp_err_t rc;
+
+	(void)state;
+	assert_non_null(conf);
+	rk = kclient_new(RD_KAFKA_PRODUCER, conf, &err);
+	assert_non_null(rk);
+	rc = rd_kafka_metadata(rk, 1, NULL, &metadata, 2000);
+	assert_int_not_equal(rc, RD_KAFKA_RESP_ERR_NO_ERROR);
+	text = kclient_error(rk, "metadata", rc);
+	assert_non_null(strstr(text, "127.0.0.1:1"));
+	assert_non_null(strstr(text, "Connection refused"));
+	assert_non_null(strstr(text, "; check kafka.bootstrap.servers and that the brokers run"));
+	free(text);
+	kclient_destroy(rk);
+	/* No client, no failure of its own: not the one just logged. */
+	text = kclient_error(NULL, "metadata", RD_KAFKA_RESP_ERR__TRANSPORT);
+	assert_string_equal(text, "metadata: Local: Broker transport failure");
+	free(text);
+}
+
 int
 main(void)
 {
@@ -140,6 +201,8 @@ main(void)
 		cmocka_unit_test(test_settings_reach_librdkafka),
 		cmocka_unit_test(test_secret_settings),
 		cmocka_unit_test(test_new_failure_reports),
+		cmocka_unit_test(test_error_texts),
+		cmocka_unit_test(test_error_names_the_connection_failure),
 	};
 
 	return cmocka_run_group_tests_name("kclient", tests, NULL, NULL);
