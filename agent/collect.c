@@ -7,10 +7,17 @@
  * DescribeClientQuotas client (agent/quotas); then
  * DescribeConsumerGroups in batches and ListConsumerGroupOffsets, one group per request
  * (2.0.2's limit) but COLLECT_GROUPS_IN_FLIGHT at a time. Results are told apart by the
- * names they carry. */
+ * names they carry, a group's committed offsets by the request's opaque.
+ *
+ * The requests to group coordinators are never timed out by librdkafka (see
+ * kclient_admin_options): the cycle waits for them by its own clock, a request's
+ * timeout after it was sent, and gives up on what is late. A client on which the cycle
+ * gave up waiting for anything is replaced after the cycle, which ends those requests. */
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +65,10 @@ struct cycle {
 	struct snapshot_topic *topics;      /* sorted by name */
 	struct snapshot_group *groups;      /* sorted by name */
 	size_t group_count;
+	int64_t *offsets_asked_ms;          /* per group: when its offsets were asked, 0 once
+	                                     * answered or given up on */
+	size_t offsets_settled;             /* groups answered or given up on */
+	bool gave_up;                       /* a request went unanswered in time */
 };
 
 int64_t
@@ -115,21 +126,57 @@ collector_client(rd_kafka_type_t type, const struct kclient_setting *settings, s
 	return conf != NULL ? kclient_new(type, conf, err) : NULL;
 }
 
+/* The client is a consumer with a group of its own, never joined: librdkafka 2.0.2
+ * answers NOT_COORDINATOR to ListConsumerGroupOffsets by asking the handle's consumer
+ * group to find its coordinator again, and without one dereferences NULL
+ * (rd_kafka_handle_OffsetFetch -> rd_kafka_cgrp_op): a crash whenever a group
+ * coordinator moves, e.g. a broker restarts. read_uncommitted: ListOffsets gives the
+ * true high watermark, not the last stable offset. */
+static const struct kclient_setting collector_admin_settings[] = {
+	{ "group.id", "kfleet-agent-admin" },
+	{ "enable.auto.commit", "false" },
+	{ "isolation.level", "read_uncommitted" },
+};
+
+static rd_kafka_t *
+collector_admin_new(const struct collector *c, char **err)
+{
+	return collector_client(RD_KAFKA_CONSUMER, c->settings, c->setting_count,
+	                        collector_admin_settings,
+	                        sizeof collector_admin_settings / sizeof collector_admin_settings[0],
+	                        err);
+}
+
+static void
+collector_admin_free(rd_kafka_t *admin)
+{
+	rd_kafka_consumer_close(admin);
+	kclient_destroy(admin);
+}
+
+/* C on a new client, the old one destroyed with the requests it still holds, which
+ * librdkafka would otherwise keep for its coordinator (see kclient_admin_options). */
+static void
+collector_renew(struct collector *c)
+{
+	char *err = NULL;
+	rd_kafka_t *admin = collector_admin_new(c, &err);
+
+	if (admin == NULL) {
+		agent_log(LOG_WARN, "%s: cannot replace the client that gave up on requests: %s",
+		          c->cluster, err != NULL ? err : "out of memory");
+		free(err);
+		return;
+	}
+	collector_admin_free(c->admin);
+	c->admin = admin;
+	agent_log(LOG_DEBUG, "%s: a new client, as requests went unanswered in time", c->cluster);
+}
+
 struct collector *
 collector_new(const char *cluster, const struct kclient_setting *settings, size_t count,
               char **err)
 {
-	/* The client is a consumer with a group of its own, never joined: librdkafka 2.0.2
-	 * answers NOT_COORDINATOR to ListConsumerGroupOffsets by asking the handle's consumer
-	 * group to find its coordinator again, and without one dereferences NULL
-	 * (rd_kafka_handle_OffsetFetch -> rd_kafka_cgrp_op): a crash whenever a group
-	 * coordinator moves, e.g. a broker restarts. read_uncommitted: ListOffsets gives the
-	 * true high watermark, not the last stable offset. */
-	static const struct kclient_setting admin_settings[] = {
-		{ "group.id", "kfleet-agent-admin" },
-		{ "enable.auto.commit", "false" },
-		{ "isolation.level", "read_uncommitted" },
-	};
 	struct collector *c = calloc(1, sizeof *c);
 	bool copied;
 
@@ -152,8 +199,7 @@ collector_new(const char *cluster, const struct kclient_setting *settings, size_
 		*err = strdup("out of memory");
 		return NULL;
 	}
-	c->admin = collector_client(RD_KAFKA_CONSUMER, settings, count, admin_settings,
-	                            sizeof admin_settings / sizeof admin_settings[0], err);
+	c->admin = collector_admin_new(c, err);
 	if (c->admin == NULL) {
 		collector_free(c);
 		return NULL;
@@ -166,10 +212,8 @@ collector_free(struct collector *c)
 {
 	if (c == NULL)
 		return;
-	if (c->admin != NULL) {
-		rd_kafka_consumer_close(c->admin);
-		kclient_destroy(c->admin);
-	}
+	if (c->admin != NULL)
+		collector_admin_free(c->admin);
 	for (size_t i = 0; i < c->setting_count; i++) {
 		free((char *)c->settings[i].key);
 		free((char *)c->settings[i].value);
@@ -190,15 +234,11 @@ collect_result_free(struct collect_result *result)
 	free(result);
 }
 
-/* Admin options for OP with the cycle's request timeout. */
+/* Admin options for OP with the cycle's request timeout (none for a coordinator's). */
 static rd_kafka_AdminOptions_t *
 collect_options(struct cycle *cycle, rd_kafka_admin_op_t op)
 {
-	rd_kafka_AdminOptions_t *options = rd_kafka_AdminOptions_new(cycle->collector->admin, op);
-	char errstr[256];
-
-	rd_kafka_AdminOptions_set_request_timeout(options, cycle->timeout_ms, errstr, sizeof errstr);
-	return options;
+	return kclient_admin_options(cycle->collector->admin, op, cycle->timeout_ms);
 }
 
 /* ---------------------------------------------------------------- metadata */
@@ -793,6 +833,8 @@ collect_group_offsets_request(struct cycle *cycle, size_t index)
 	rd_kafka_AdminOptions_t *options =
 		collect_options(cycle, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
 
+	rd_kafka_AdminOptions_set_opaque(options, (void *)(uintptr_t)(index + 1));
+	cycle->offsets_asked_ms[index] = collect_now_ms();
 	rd_kafka_ListConsumerGroupOffsets(cycle->collector->admin, &request, 1, options,
 	                                  cycle->queue);
 	rd_kafka_ListConsumerGroupOffsets_destroy(request);
@@ -803,9 +845,15 @@ collect_group_offsets_request(struct cycle *cycle, size_t index)
 static void
 collect_group_offsets_result(struct cycle *cycle, rd_kafka_event_t *ev)
 {
+	uintptr_t asked = (uintptr_t)rd_kafka_event_opaque(ev);
 	const rd_kafka_group_result_t **results;
 	size_t count;
 
+	/* The answer for a group given up on comes too late: its warning is out. */
+	if (asked == 0 || asked > cycle->group_count || cycle->offsets_asked_ms[asked - 1] == 0)
+		return;
+	cycle->offsets_asked_ms[asked - 1] = 0;
+	cycle->offsets_settled++;
 	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		agent_log(LOG_WARN, "%s: committed offsets: %s", cycle->collector->cluster,
 		        rd_kafka_event_error_string(ev));
@@ -891,18 +939,20 @@ static const struct {
 	{ RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT, collect_group_offsets_result },
 };
 
-/* Serve one admin result, waiting until the cycle's deadline. Returns 0, or -1 when
- * nothing came in time. */
+/* Serve one admin result, waiting until UNTIL_MS at most. Returns 0, or -1 when nothing
+ * came in time. */
 static int
-collect_serve_one(struct cycle *cycle)
+collect_serve_one(struct cycle *cycle, int64_t until_ms)
 {
-	int64_t left = cycle->deadline_ms - collect_now_ms();
+	int64_t left = until_ms - collect_now_ms();
 	rd_kafka_event_t *ev;
 
 	/* Past the deadline, still take what has already come. */
 	ev = rd_kafka_queue_poll(cycle->queue, left > 0 ? (int)left : 0);
-	if (ev == NULL)
+	if (ev == NULL) {
+		cycle->gave_up = true;
 		return -1;
+	}
 	for (size_t i = 0; i < sizeof collect_handlers / sizeof collect_handlers[0]; i++)
 		if (rd_kafka_event_type(ev) == collect_handlers[i].type)
 			collect_handlers[i].handle(cycle, ev);
@@ -915,7 +965,7 @@ static void
 collect_serve(struct cycle *cycle, int count, enum snapshot_section section)
 {
 	for (int i = 0; i < count; i++) {
-		if (collect_serve_one(cycle) < 0) {
+		if (collect_serve_one(cycle, cycle->deadline_ms) < 0) {
 			collect_section_error(cycle, section, "%d of %d requests unanswered after %d ms",
 			                      count - i, count, cycle->timeout_ms);
 			return;
@@ -923,23 +973,64 @@ collect_serve(struct cycle *cycle, int count, enum snapshot_section section)
 	}
 }
 
+/* Give up on the committed offsets of the groups asked TIMEOUT_MS or longer ago. */
+static void
+collect_offsets_give_up(struct cycle *cycle, size_t from, size_t to, int64_t now)
+{
+	for (size_t i = from; i < to; i++) {
+		if (cycle->offsets_asked_ms[i] == 0 ||
+		    now - cycle->offsets_asked_ms[i] < cycle->timeout_ms)
+			continue;
+		agent_log(LOG_WARN, "%s: group %s: committed offsets: no answer within %d ms",
+		          cycle->collector->cluster, cycle->groups[i].name, cycle->timeout_ms);
+		cycle->offsets_asked_ms[i] = 0;
+		cycle->offsets_settled++;
+	}
+}
+
 static void
 collect_groups(struct cycle *cycle)
 {
-	size_t next = 0, answered = 0;
+	int requests = collect_describe_groups_request(cycle);
+	int64_t until = collect_now_ms() + cycle->timeout_ms;
+	size_t next = 0, first = 0;
 
-	collect_serve(cycle, collect_describe_groups_request(cycle), SNAPSHOT_GROUPS);
-	/* Committed offsets: a window of requests in flight, refilled as answers come. */
-	while (answered < cycle->group_count) {
-		while (next < cycle->group_count && next - answered < COLLECT_GROUPS_IN_FLIGHT)
+	/* The descriptions, for a request's timeout: a group whose coordinator does not answer
+	 * is without a state this cycle, and the committed offsets are asked all the same. */
+	for (int i = 0; i < requests; i++) {
+		if (collect_serve_one(cycle, until < cycle->deadline_ms ? until : cycle->deadline_ms) < 0) {
+			agent_log(LOG_WARN, "%s: %d of %d group descriptions unanswered after %d ms",
+			          cycle->collector->cluster, requests - i, requests, cycle->timeout_ms);
+			break;
+		}
+	}
+	cycle->offsets_asked_ms = arena_array(cycle->arena, cycle->group_count,
+	                                      sizeof *cycle->offsets_asked_ms);
+	/* Committed offsets: a window of requests in flight, refilled as answers come; a group
+	 * asked a request's timeout ago is given up on. */
+	while (cycle->offsets_settled < cycle->group_count) {
+		int64_t oldest = INT64_MAX, now;
+
+		while (next < cycle->group_count &&
+		       next - cycle->offsets_settled < COLLECT_GROUPS_IN_FLIGHT)
 			collect_group_offsets_request(cycle, next++);
-		if (collect_serve_one(cycle) < 0) {
+		while (first < next && cycle->offsets_asked_ms[first] == 0)
+			first++;
+		for (size_t i = first; i < next; i++)
+			if (cycle->offsets_asked_ms[i] != 0 && cycle->offsets_asked_ms[i] < oldest)
+				oldest = cycle->offsets_asked_ms[i];
+		until = oldest + cycle->timeout_ms;
+		if (collect_serve_one(cycle, until < cycle->deadline_ms ? until : cycle->deadline_ms) == 0)
+			continue;
+		now = collect_now_ms();
+		if (now >= cycle->deadline_ms) {
 			collect_section_error(cycle, SNAPSHOT_GROUPS,
 			                      "committed offsets of %zu groups unanswered after %d ms",
-			                      cycle->group_count - answered, cycle->timeout_ms);
+			                      cycle->group_count - cycle->offsets_settled,
+			                      cycle->timeout_ms);
 			return;
 		}
-		answered++;
+		collect_offsets_give_up(cycle, first, next, now);
 	}
 }
 
@@ -1002,6 +1093,8 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 	result->snapshot.collected_at_ms = log_ends_asked + (log_ends_read - log_ends_asked) / 2;
 	result->snapshot.cycle_duration_ms = collect_now_ms() - started;
 	rd_kafka_queue_destroy(cycle.queue);
+	if (cycle.gave_up)
+		collector_renew(c);
 	*out = result;
 	return 0;
 }

@@ -1076,18 +1076,14 @@ fleet_commit_request(struct fleet *f, int group, const rd_kafka_topic_partition_
 	char name[FLEET_NAME_SIZE];
 	rd_kafka_AlterConsumerGroupOffsets_t *request =
 		rd_kafka_AlterConsumerGroupOffsets_new(fleet_name(name, f, 'g', group), offsets);
+	/* Not timed out by librdkafka (see kclient_admin_options): on a new cluster, still
+	 * electing coordinators, a timeout followed by the coordinator's answer aborted the
+	 * program. fleet_commit_round waits by its own clock. */
 	rd_kafka_AdminOptions_t *options =
-		rd_kafka_AdminOptions_new(f->admin, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
-
-	char errstr[256];
+		kclient_admin_options(f->admin, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS,
+		                      FLEET_READY_TIMEOUT_MS);
 
 	rd_kafka_AdminOptions_set_opaque(options, (void *)(intptr_t)group);
-	/* Answered within LOADGEN_TIMEOUT_MS, if only with a timeout, which is sent again:
-	 * the default (socket.timeout.ms, plus finding the coordinator) outlasted the wait
-	 * below on a loaded machine whose new cluster was still electing coordinators. */
-	if (rd_kafka_AdminOptions_set_request_timeout(options, LOADGEN_TIMEOUT_MS, errstr,
-	                                              sizeof errstr) != RD_KAFKA_RESP_ERR_NO_ERROR)
-		fprintf(stderr, "kfleet-loadgen: fleet: %s\n", errstr);
 	rd_kafka_AlterConsumerGroupOffsets(f->admin, &request, 1, options, f->queue);
 	rd_kafka_AlterConsumerGroupOffsets_destroy(request);
 	rd_kafka_AdminOptions_destroy(options);
@@ -1169,10 +1165,10 @@ fleet_commit_round(struct fleet *f, rd_kafka_topic_partition_list_t **pending, l
 		if (in_flight == 0)
 			return status;
 		ev = kclient_wait_event(f->queue, RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT,
-		                        2 * LOADGEN_TIMEOUT_MS);
+		                        FLEET_READY_TIMEOUT_MS);
 		if (ev == NULL) {
 			fprintf(stderr, "kfleet-loadgen: fleet: %d commits unanswered within %d s\n",
-			        in_flight, 2 * LOADGEN_TIMEOUT_MS / 1000);
+			        in_flight, FLEET_READY_TIMEOUT_MS / 1000);
 			return LOADGEN_EXIT_FAILED;
 		}
 		in_flight--;

@@ -226,3 +226,28 @@ kclient_wait_event(rd_kafka_queue_t *queue, rd_kafka_event_type_t type, int time
 		rd_kafka_event_destroy(ev);
 	}
 }
+
+/* The coordinator requests' timeout: the longest librdkafka takes (see kclient.h). */
+#define KCLIENT_COORDINATOR_TIMEOUT_MS (3600 * 1000)
+
+rd_kafka_AdminOptions_t *
+kclient_admin_options(rd_kafka_t *rk, rd_kafka_admin_op_t op, int timeout_ms)
+{
+	rd_kafka_AdminOptions_t *options = rd_kafka_AdminOptions_new(rk, op);
+	char errstr[256];
+
+	switch (op) {
+	case RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS:
+	case RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS:
+	case RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS:
+	case RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS:
+	case RD_KAFKA_ADMIN_OP_DELETEGROUPS:
+		timeout_ms = KCLIENT_COORDINATOR_TIMEOUT_MS;
+		break;
+	default:
+		break;
+	}
+	if (options != NULL)
+		rd_kafka_AdminOptions_set_request_timeout(options, timeout_ms, errstr, sizeof errstr);
+	return options;
+}

@@ -10,6 +10,8 @@
  * time whatever the number of groups. */
 #include "config.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,7 @@
 
 struct reset_client {
 	rd_kafka_t *rk;
+	rd_kafka_conf_t *conf;  /* a copy, for a new client (reset_client_renew) */
 };
 
 struct reset_client *
@@ -59,12 +62,32 @@ reset_client_new(const struct cluster_config *config, char **err)
 		*err = strdup("out of memory");
 		return NULL;
 	}
+	client->conf = rd_kafka_conf_dup(conf);
 	client->rk = kclient_new(RD_KAFKA_CONSUMER, conf, err);
 	if (client->rk == NULL) {
+		rd_kafka_conf_destroy(client->conf);
 		free(client);
 		return NULL;
 	}
 	return client;
+}
+
+/* CLIENT on a new librdkafka client, with *QUEUE (of the old one) made again: destroying
+ * the old one ends the requests it still holds, which are then never sent (see
+ * kclient_admin_options). Keeps the old one when a new one cannot be made. */
+static void
+reset_client_renew(struct reset_client *client, rd_kafka_queue_t **queue)
+{
+	char *err = NULL;
+	rd_kafka_t *rk = kclient_new(RD_KAFKA_CONSUMER, rd_kafka_conf_dup(client->conf), &err);
+
+	free(err);
+	if (rk == NULL)
+		return;
+	rd_kafka_queue_destroy(*queue);
+	kclient_destroy(client->rk);
+	client->rk = rk;
+	*queue = rd_kafka_queue_new(rk);
 }
 
 void
@@ -73,6 +96,7 @@ reset_client_free(struct reset_client *client)
 	if (client == NULL)
 		return;
 	kclient_destroy(client->rk);
+	rd_kafka_conf_destroy(client->conf);
 	free(client);
 }
 
@@ -189,16 +213,6 @@ reset_out_of_memory(struct reset_build *b)
 
 /* ---------------------------------------------------------------- the cluster */
 
-static rd_kafka_AdminOptions_t *
-reset_options(rd_kafka_t *rk, rd_kafka_admin_op_t op, int timeout_ms)
-{
-	rd_kafka_AdminOptions_t *options = rd_kafka_AdminOptions_new(rk, op);
-	char errstr[256];
-
-	rd_kafka_AdminOptions_set_request_timeout(options, timeout_ms, errstr, sizeof errstr);
-	return options;
-}
-
 /* Wait for the answer of type TYPE to the request just sent, named WHAT in errors. */
 static rd_kafka_event_t *
 reset_wait(rd_kafka_queue_t *queue, rd_kafka_event_type_t type, int timeout_ms, const char *what,
@@ -232,7 +246,7 @@ static enum reset_status
 reset_list_groups(struct reset_build *b)
 {
 	rd_kafka_AdminOptions_t *options =
-		reset_options(b->rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, b->timeout_ms);
+		kclient_admin_options(b->rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, b->timeout_ms);
 	const rd_kafka_ConsumerGroupListing_t **listings;
 	rd_kafka_event_t *ev;
 	size_t count;
@@ -263,98 +277,134 @@ reset_list_groups(struct reset_build *b)
 	"a broker may be down or the group's coordinator moving: check the cluster (kfleet " \
 	"clusters) and run the reset again"
 
-/* State and members of every group of PLAN (their names set), from one request. With
- * GROUP_ERRORS (one per group, caller frees each), a group whose state cannot be read gets
- * its error there and the others are described; without, it fails the whole. */
-static enum reset_status
-reset_describe(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms, struct reset_plan *plan,
-               char **group_errors, char **err)
+/* D's state and members into G. */
+static void
+reset_take_description(struct reset_group *g, const rd_kafka_ConsumerGroupDescription_t *d)
 {
-	const char **names = calloc(plan->group_count + 1, sizeof *names);
+	for (size_t m = 0; m < g->member_count; m++) {
+		free(g->members[m].member_id);
+		free(g->members[m].client_id);
+		free(g->members[m].host);
+	}
+	free(g->members);
+	free(g->state);
+	g->state = strdup(rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(d)));
+	g->member_count = rd_kafka_ConsumerGroupDescription_member_count(d);
+	g->members = calloc(g->member_count + 1, sizeof *g->members);
+	for (size_t m = 0; g->members != NULL && m < g->member_count; m++) {
+		const rd_kafka_MemberDescription_t *md = rd_kafka_ConsumerGroupDescription_member(d, m);
+
+		g->members[m] = (struct reset_member){
+			.member_id = reset_strdup(rd_kafka_MemberDescription_consumer_id(md)),
+			.client_id = reset_strdup(rd_kafka_MemberDescription_client_id(md)),
+			.host = reset_strdup(rd_kafka_MemberDescription_host(md)),
+		};
+	}
+	if (g->members == NULL)
+		g->member_count = 0;
+}
+
+/* The answer EV for group G: NULL when its state was taken, else why not (caller frees). */
+static char *
+reset_describe_answer(struct reset_group *g, rd_kafka_event_t *ev)
+{
 	const rd_kafka_ConsumerGroupDescription_t **described;
-	rd_kafka_AdminOptions_t *options;
-	rd_kafka_event_t *ev;
 	size_t count;
 
-	if (names == NULL) {
-		*err = strdup("out of memory");
-		return RESET_FAILED;
-	}
-	if (plan->group_count == 0) {
-		free(names);
-		return RESET_OK;
-	}
-	for (size_t i = 0; i < plan->group_count; i++)
-		names[i] = plan->groups[i].group;
-	options = reset_options(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, timeout_ms);
-	rd_kafka_DescribeConsumerGroups(rk, names, plan->group_count, options, queue);
-	rd_kafka_AdminOptions_destroy(options);
-	free(names);
-	ev = reset_wait(queue, RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT, timeout_ms,
-	                "describing the groups", err);
-	if (ev == NULL) {
-		char *advised = strfmt("%s; %s", *err, RESET_COORDINATOR_ADVICE);
-
-		if (advised != NULL) {
-			free(*err);
-			*err = advised;
-		}
-		return RESET_FAILED;
-	}
+	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		return strfmt("group %s: its state could not be read (%s); %s", g->group,
+		              rd_kafka_event_error_string(ev), RESET_COORDINATOR_ADVICE);
 	described = rd_kafka_DescribeConsumerGroups_result_groups(
 		rd_kafka_event_DescribeConsumerGroups_result(ev), &count);
 	for (size_t i = 0; i < count; i++) {
 		const rd_kafka_ConsumerGroupDescription_t *d = described[i];
-		const char *name = rd_kafka_ConsumerGroupDescription_group_id(d);
 		const rd_kafka_error_t *error = rd_kafka_ConsumerGroupDescription_error(d);
-		struct reset_group *g = NULL;
-		size_t index = 0;
 
-		for (size_t j = 0; j < plan->group_count && g == NULL; j++)
-			if (strcmp(plan->groups[j].group, name) == 0) {
-				g = &plan->groups[j];
-				index = j;
-			}
-		if (g == NULL)
+		if (strcmp(g->group, rd_kafka_ConsumerGroupDescription_group_id(d)) != 0)
 			continue;
-		if (error != NULL) {
-			char *text = strfmt("group %s: its state could not be read (%s); %s", name,
-			                    rd_kafka_error_string(error), RESET_COORDINATOR_ADVICE);
-
-			if (group_errors != NULL) {
-				free(group_errors[index]);
-				group_errors[index] = text != NULL ? text : strdup("out of memory");
-				continue;
-			}
-			*err = text;
-			rd_kafka_event_destroy(ev);
-			return RESET_FAILED;
-		}
-		for (size_t m = 0; m < g->member_count; m++) {
-			free(g->members[m].member_id);
-			free(g->members[m].client_id);
-			free(g->members[m].host);
-		}
-		free(g->members);
-		free(g->state);
-		g->state = strdup(rd_kafka_consumer_group_state_name(
-			rd_kafka_ConsumerGroupDescription_state(d)));
-		g->member_count = rd_kafka_ConsumerGroupDescription_member_count(d);
-		g->members = calloc(g->member_count + 1, sizeof *g->members);
-		for (size_t m = 0; g->members != NULL && m < g->member_count; m++) {
-			const rd_kafka_MemberDescription_t *md = rd_kafka_ConsumerGroupDescription_member(d, m);
-
-			g->members[m] = (struct reset_member){
-				.member_id = reset_strdup(rd_kafka_MemberDescription_consumer_id(md)),
-				.client_id = reset_strdup(rd_kafka_MemberDescription_client_id(md)),
-				.host = reset_strdup(rd_kafka_MemberDescription_host(md)),
-			};
-		}
-		if (g->members == NULL)
-			g->member_count = 0;
+		if (error != NULL)
+			return strfmt("group %s: its state could not be read (%s); %s", g->group,
+			              rd_kafka_error_string(error), RESET_COORDINATOR_ADVICE);
+		reset_take_description(g, d);
+		return NULL;
 	}
-	rd_kafka_event_destroy(ev);
-	return RESET_OK;
+	return strfmt("group %s: its state could not be read (the broker's answer did not name "
+	              "it); %s", g->group, RESET_COORDINATOR_ADVICE);
+}
+
+/* State and members of every group of PLAN (their names set), one request each, all at
+ * once (librdkafka 2.0.2 sends one DescribeGroups per group anyway), waited for by a
+ * deadline of our own (see kclient_admin_options). With GROUP_ERRORS (one per group,
+ * caller frees each), a group whose state cannot be read gets its error there and the
+ * others are described; without, the first such group fails the whole. */
+static enum reset_status
+reset_describe(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms, struct reset_plan *plan,
+               char **group_errors, char **err)
+{
+	bool *answered = calloc(plan->group_count + 1, sizeof *answered);
+	enum reset_status status = RESET_OK;
+	size_t waiting = plan->group_count;
+	int64_t deadline = reset_now_ms() + timeout_ms + 5000;
+
+	if (answered == NULL) {
+		*err = strdup("out of memory");
+		return RESET_FAILED;
+	}
+	for (size_t i = 0; i < plan->group_count; i++) {
+		const char *name = plan->groups[i].group;
+		rd_kafka_AdminOptions_t *options =
+			kclient_admin_options(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, timeout_ms);
+
+		rd_kafka_AdminOptions_set_opaque(options, (void *)(uintptr_t)(i + 1));
+		rd_kafka_DescribeConsumerGroups(rk, &name, 1, options, queue);
+		rd_kafka_AdminOptions_destroy(options);
+	}
+	while (waiting > 0 && status == RESET_OK) {
+		int64_t left = deadline - reset_now_ms();
+		rd_kafka_event_t *ev = kclient_wait_event(queue,
+		                                          RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT,
+		                                          left > 0 ? (int)left : 0);
+		uintptr_t asked;
+		char *why;
+
+		if (ev == NULL)
+			break;
+		asked = (uintptr_t)rd_kafka_event_opaque(ev);
+		if (asked == 0 || asked > plan->group_count || answered[asked - 1]) {
+			rd_kafka_event_destroy(ev);
+			continue;
+		}
+		answered[asked - 1] = true;
+		waiting--;
+		why = reset_describe_answer(&plan->groups[asked - 1], ev);
+		rd_kafka_event_destroy(ev);
+		if (why == NULL)
+			continue;
+		if (group_errors != NULL) {
+			group_errors[asked - 1] = why;
+		} else {
+			*err = why;
+			status = RESET_FAILED;
+		}
+	}
+	for (size_t i = 0; i < plan->group_count && status == RESET_OK; i++) {
+		char *why;
+
+		if (answered[i])
+			continue;
+		why = strfmt("group %s: its state could not be read (no answer within %d s); %s",
+		             plan->groups[i].group, timeout_ms / 1000, RESET_COORDINATOR_ADVICE);
+		if (group_errors != NULL) {
+			group_errors[i] = why;
+		} else {
+			*err = why;
+			status = RESET_FAILED;
+		}
+	}
+	free(answered);
+	if (status == RESET_FAILED && *err == NULL)
+		*err = strdup("out of memory");
+	return status;
 }
 
 bool
@@ -385,7 +435,7 @@ reset_committed(struct reset_build *b, struct reset_group *g, bool add_rows)
 {
 	rd_kafka_ListConsumerGroupOffsets_t *request = rd_kafka_ListConsumerGroupOffsets_new(g->group, NULL);
 	rd_kafka_AdminOptions_t *options =
-		reset_options(b->rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, b->timeout_ms);
+		kclient_admin_options(b->rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, b->timeout_ms);
 	const rd_kafka_group_result_t **results;
 	const rd_kafka_topic_partition_list_t *offsets;
 	char *what = strfmt("reading group %s's committed offsets", g->group);
@@ -926,7 +976,7 @@ reset_send_commit(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms,
 			g->rows[i].target;
 	request = rd_kafka_AlterConsumerGroupOffsets_new(g->group, offsets);
 	rd_kafka_topic_partition_list_destroy(offsets);
-	options = reset_options(rk, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout_ms);
+	options = kclient_admin_options(rk, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout_ms);
 	rd_kafka_AdminOptions_set_opaque(options, p);
 	rd_kafka_AlterConsumerGroupOffsets(rk, &request, 1, options, queue);
 	rd_kafka_AdminOptions_destroy(options);
@@ -1022,7 +1072,7 @@ reset_send_read_back(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms,
 			rd_kafka_topic_partition_list_add(wanted, g->rows[i].topic, g->rows[i].partition);
 	request = rd_kafka_ListConsumerGroupOffsets_new(g->group, wanted);
 	rd_kafka_topic_partition_list_destroy(wanted);
-	options = reset_options(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout_ms);
+	options = kclient_admin_options(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout_ms);
 	rd_kafka_AdminOptions_set_opaque(options, p);
 	rd_kafka_ListConsumerGroupOffsets(rk, &request, 1, options, queue);
 	rd_kafka_AdminOptions_destroy(options);
@@ -1120,15 +1170,19 @@ reset_answered(struct reset_pending *p, reset_applied_fn *applied, void *opaque)
 }
 
 /* Commit every group of PENDING at once and wait for all answers; then read back, at once
- * and until the deadline, the rows whose answer was not clear. */
+ * and until the deadline, the rows whose answer was not clear. A commit still unanswered
+ * at the deadline is ended with CLIENT's librdkafka client (a new one reads back): it is
+ * then sent, if at all, before the read back, never during it. */
 static void
-reset_commit_all(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms,
+reset_commit_all(struct reset_client *client, rd_kafka_queue_t **queuep, int timeout_ms,
                  struct reset_pending *pending, size_t count, reset_applied_fn *applied,
                  void *opaque)
 {
 	int64_t deadline = reset_now_ms() + timeout_ms + 5000;
 	size_t waiting = count;
 	char **last_why = calloc(count + 1, sizeof *last_why);
+	rd_kafka_t *rk = client->rk;
+	rd_kafka_queue_t *queue = *queuep;
 
 	for (size_t i = 0; i < count; i++)
 		reset_send_commit(rk, queue, timeout_ms, &pending[i]);
@@ -1154,6 +1208,11 @@ reset_commit_all(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms,
 	for (size_t i = 0; i < count; i++)
 		if (!pending[i].answered && !reset_reading_back(&pending[i]))
 			reset_take_commit(&pending[i], NULL, timeout_ms);
+	if (waiting > 0) {
+		reset_client_renew(client, queuep);
+		rk = client->rk;
+		queue = *queuep;
+	}
 
 	/* The read backs: short tries, each finding the coordinator again (it moves to
 	 * another broker once the cluster sees its broker dead), until a second deadline. */
@@ -1261,7 +1320,7 @@ reset_plan_apply(struct reset_client *client, struct reset_plan *plan, int timeo
 		}
 	}
 	if (status == RESET_OK)
-		reset_commit_all(rk, queue, timeout_ms, pending, count, applied, opaque);
+		reset_commit_all(client, &queue, timeout_ms, pending, count, applied, opaque);
 	for (size_t i = 0; i < count; i++)
 		free(pending[i].why);
 	free(pending);
@@ -1363,7 +1422,7 @@ reset_delete_topics(struct reset_client *client, char *const *names, size_t coun
 	for (size_t i = 0; i < count; i++)
 		topics[i] = rd_kafka_DeleteTopic_new(names[i]);
 	queue = rd_kafka_queue_new(client->rk);
-	options = reset_options(client->rk, RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout_ms);
+	options = kclient_admin_options(client->rk, RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout_ms);
 	rd_kafka_DeleteTopics(client->rk, topics, count, options, queue);
 	rd_kafka_AdminOptions_destroy(options);
 	rd_kafka_DeleteTopic_destroy_array(topics, count);

@@ -43,6 +43,18 @@ void kclient_destroy(rd_kafka_t *rk);
 /* Whether KEY names a secret (password, private key) that must never be echoed. */
 int kclient_setting_is_secret(const char *key);
 
+/* Admin options for OP on RK, with librdkafka's request timeout TIMEOUT_MS, except for
+ * the requests to a group coordinator (DescribeConsumerGroups, ListConsumerGroupOffsets,
+ * AlterConsumerGroupOffsets, DeleteConsumerGroupOffsets, DeleteGroups): those get the
+ * longest timeout librdkafka takes, an hour. librdkafka 2.0.2 (and its releases since)
+ * frees such a request when it times out while its coordinator is still out of reach, and
+ * touches it again when the coordinator answers: the process aborts in
+ * rd_kafka_enq_once_del_source_return ("eonce->refcnt > 0"). So a caller waits for them by
+ * a deadline of its own, and destroys, within the hour, a client on which it stopped
+ * waiting for one: rd_kafka_destroy ends such requests safely. Caller destroys. */
+rd_kafka_AdminOptions_t *kclient_admin_options(rd_kafka_t *rk, rd_kafka_admin_op_t op,
+                                               int timeout_ms);
+
 /* Wait up to TIMEOUT_MS on QUEUE for an event of TYPE; events of other types are
  * destroyed. Returns the event (caller destroys) or NULL on timeout. */
 rd_kafka_event_t *kclient_wait_event(rd_kafka_queue_t *queue, rd_kafka_event_type_t type,

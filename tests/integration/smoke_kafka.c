@@ -95,12 +95,9 @@ smoke_new(rd_kafka_type_t type, rd_kafka_conf_t *conf)
 static rd_kafka_AdminOptions_t *
 admin_options(const struct smoke *s, rd_kafka_admin_op_t op)
 {
-	char errstr[256];
-	rd_kafka_AdminOptions_t *options = rd_kafka_AdminOptions_new(s->admin, op);
+	rd_kafka_AdminOptions_t *options = kclient_admin_options(s->admin, op, ADMIN_TIMEOUT_MS);
 
-	assert_int_equal(rd_kafka_AdminOptions_set_request_timeout(options, ADMIN_TIMEOUT_MS,
-	                                                           errstr, sizeof errstr),
-	                 RD_KAFKA_RESP_ERR_NO_ERROR);
+	assert_non_null(options);
 	return options;
 }
 
