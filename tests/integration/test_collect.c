@@ -117,13 +117,25 @@ produce(struct fleet *f)
 	rd_kafka_destroy(producer);
 }
 
-/* Commit the empty group's offsets through the admin API; the error of the first
- * partition that failed, or NO_ERROR. */
+/* F's admin client and queue made again: destroying the old client ends a coordinator
+ * request it still holds (see kclient_admin_options). */
+static void
+renew_admin(struct fleet *f)
+{
+	rd_kafka_queue_destroy(f->queue);
+	kclient_destroy(f->admin);
+	f->admin = fleet_client(f, RD_KAFKA_PRODUCER, NULL, 0);
+	f->queue = rd_kafka_queue_new(f->admin);
+}
+
+/* Commit the empty group's offsets through the admin API, as try ATTEMPT; the error of
+ * the first partition that failed, or NO_ERROR. */
 static rd_kafka_resp_err_t
-try_commit_empty_group(struct fleet *f)
+try_commit_empty_group(struct fleet *f, int attempt)
 {
 	rd_kafka_topic_partition_list_t *offsets = rd_kafka_topic_partition_list_new(A_PARTITIONS);
 	rd_kafka_AlterConsumerGroupOffsets_t *request;
+	rd_kafka_AdminOptions_t *options;
 	const rd_kafka_group_result_t **groups;
 	const rd_kafka_topic_partition_list_t *result;
 	rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -133,12 +145,24 @@ try_commit_empty_group(struct fleet *f)
 	for (int p = 0; p < A_PARTITIONS; p++)
 		rd_kafka_topic_partition_list_add(offsets, f->topic_a, p)->offset = a_committed[p];
 	request = rd_kafka_AlterConsumerGroupOffsets_new(f->empty_group, offsets);
-	rd_kafka_AlterConsumerGroupOffsets(f->admin, &request, 1, NULL, f->queue);
+	options = kclient_admin_options(f->admin, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS,
+	                                TIMEOUT_MS);
+	rd_kafka_AdminOptions_set_opaque(options, (void *)(intptr_t)attempt);
+	rd_kafka_AlterConsumerGroupOffsets(f->admin, &request, 1, options, f->queue);
+	rd_kafka_AdminOptions_destroy(options);
 	/* No answer at all happens too (librdkafka 2.0.2, a coordinator still loading on a
-	 * busy 3-broker cluster): the caller asks again. */
-	ev = kclient_wait_event(f->queue, RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT,
-	                        TIMEOUT_MS);
+	 * busy 3-broker cluster): waited for by our own clock, as librdkafka's timeout would
+	 * abort the process when the coordinator answers late; the caller asks again, on a
+	 * new client. */
+	for (;;) {
+		ev = kclient_wait_event(f->queue, RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT,
+		                        TIMEOUT_MS);
+		if (ev == NULL || rd_kafka_event_opaque(ev) == (void *)(intptr_t)attempt)
+			break;
+		rd_kafka_event_destroy(ev);     /* an earlier try's answer */
+	}
 	if (ev == NULL) {
+		renew_admin(f);
 		rd_kafka_AlterConsumerGroupOffsets_destroy(request);
 		rd_kafka_topic_partition_list_destroy(offsets);
 		return RD_KAFKA_RESP_ERR__TIMED_OUT;
@@ -172,7 +196,7 @@ commit_empty_group(struct fleet *f)
 	time_t deadline = time(NULL) + 60;
 
 	for (int attempt = 0; attempt < 50 && time(NULL) < deadline; attempt++) {
-		err = try_commit_empty_group(f);
+		err = try_commit_empty_group(f, attempt + 1);
 		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
 			return;
 		usleep(200 * 1000);
@@ -304,7 +328,7 @@ fleet_teardown(void **state)
 		rd_kafka_destroy(f->member);
 	}
 	rd_kafka_queue_destroy(f->queue);
-	rd_kafka_destroy(f->admin);
+	kclient_destroy(f->admin);
 	snprintf(command, sizeof command, "rm -rf '%s'", f->dir);
 	return system(command) == 0 ? 0 : -1;
 }
