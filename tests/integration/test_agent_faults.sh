@@ -7,25 +7,20 @@
 set -u
 . "$KFLEET_SRCDIR/tests/lib/tap.sh"
 . "$KFLEET_SRCDIR/tests/lib/agent.sh"
-harness=$KFLEET_SRCDIR/tests/kafka/harness
+. "$KFLEET_SRCDIR/tests/lib/cluster.sh"
 agent=$KFLEET_BUILDDIR/kfleet-agent
 kfleet=$KFLEET_BUILDDIR/kfleet
 
-# The broker of the enclosing suite is not the one under test here.
-unset KAFKA_BOOTSTRAP KAFKA_SASL_BOOTSTRAP KAFKA_BROKERS KAFKA_VERSION KAFKA_HARNESS_DIR \
-	KAFKA_SASL_USER KAFKA_SASL_PASSWORD KAFKA_ALICE_PASSWORD KAFKA_SCRAM_USER KAFKA_SCRAM_PASSWORD
 work=$(mktemp -d "${TMPDIR:-/tmp}/kfleet-faults.XXXXXX")
 kafka=$work/kafka
 agent_pid=""
 trap '[ -n "$agent_pid" ] && kill -9 "$agent_pid" 2>/dev/null
-	"$harness" stop --dir "$kafka" >/dev/null 2>&1; rm -rf "$work"' EXIT
+	private_cluster_stop; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 export KFLEET_CATALOG=$work/catalog.db
 cluster=faults topic=faults-t00000 group=faults-g00000
 
-"$harness" start --dir "$kafka" --brokers 3 >/dev/null 2>"$work/harness.log" ||
-	{ echo "Bail out! the 3-broker cluster did not start: $(tail -n 20 "$work/harness.log")"; exit 1; }
-. "$kafka/env"
+private_cluster_start "$kafka" "$work/harness.log" --brokers 3
 loadgen() { "$KFLEET_BUILDDIR/kfleet-loadgen" -b "$KAFKA_BOOTSTRAP" "$@" >/dev/null; }
 
 # A topic of 3 partitions with a replica on every broker (the harness's default

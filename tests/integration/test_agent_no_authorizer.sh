@@ -9,9 +9,7 @@ set -u
 harness=$KFLEET_SRCDIR/tests/kafka/harness
 
 if [ "${1:-}" != --inner ]; then
-	# The broker of the enclosing suite is not the one under test here.
-	unset KAFKA_BOOTSTRAP KAFKA_SASL_BOOTSTRAP KAFKA_BROKERS KAFKA_VERSION KAFKA_HARNESS_DIR \
-		KAFKA_AUTHORIZER
+	. "$KFLEET_SRCDIR/tests/lib/cluster.sh"     # harness run starts the broker
 	exec "$harness" run --no-authorizer -- bash "$0" --inner
 fi
 

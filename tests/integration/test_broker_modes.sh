@@ -5,11 +5,8 @@
 # stops a private cluster.
 set -u
 . "$KFLEET_SRCDIR/tests/lib/tap.sh"
-harness=$KFLEET_SRCDIR/tests/kafka/harness
+. "$KFLEET_SRCDIR/tests/lib/cluster.sh"     # harness run starts each cluster
 old_line=${KFLEET_KAFKA_OLD_VERSION:-3.9.1}
-
-# The broker of the enclosing suite is not the one under test here.
-unset KAFKA_BOOTSTRAP KAFKA_SASL_BOOTSTRAP KAFKA_BROKERS KAFKA_VERSION KAFKA_HARNESS_DIR
 # cmocka's own summary, read below, rather than nested TAP.
 export CMOCKA_MESSAGE_OUTPUT=STDOUT
 

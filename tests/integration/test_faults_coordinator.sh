@@ -10,22 +10,17 @@
 # client destroyed with such a request in it ends it without an answer or an abort.
 set -u
 . "$KFLEET_SRCDIR/tests/lib/tap.sh"
-harness=$KFLEET_SRCDIR/tests/kafka/harness
+. "$KFLEET_SRCDIR/tests/lib/cluster.sh"
 helper=$KFLEET_BUILDDIR/tests/integration/coordinator_wait
 
-# The broker of the enclosing suite is not the one under test here.
-unset KAFKA_BOOTSTRAP KAFKA_SASL_BOOTSTRAP KAFKA_BROKERS KAFKA_VERSION KAFKA_HARNESS_DIR \
-	KAFKA_SASL_USER KAFKA_SASL_PASSWORD KAFKA_ALICE_PASSWORD KAFKA_SCRAM_USER KAFKA_SCRAM_PASSWORD
 work=$(mktemp -d "${TMPDIR:-/tmp}/kfleet-faults-coordinator.XXXXXX")
 kafka=$work/kafka
 helper_pid=""
 trap '[ -n "$helper_pid" ] && kill -9 "$helper_pid" 2>/dev/null
-	"$harness" stop --dir "$kafka" >/dev/null 2>&1; rm -rf "$work"' EXIT
+	private_cluster_stop; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 
-"$harness" start --dir "$kafka" >/dev/null 2>"$work/harness.log" ||
-	{ echo "Bail out! the broker did not start: $(tail -n 20 "$work/harness.log")"; exit 1; }
-. "$kafka/env"
+private_cluster_start "$kafka" "$work/harness.log"
 
 broker_down() {
 	"$harness" kill-node --dir "$kafka" --node 1 >/dev/null 2>>"$work/harness.log" ||

@@ -11,13 +11,10 @@
 set -u
 . "$KFLEET_SRCDIR/tests/lib/tap.sh"
 . "$KFLEET_SRCDIR/tests/lib/agent.sh"
-harness=$KFLEET_SRCDIR/tests/kafka/harness
+. "$KFLEET_SRCDIR/tests/lib/cluster.sh"
 agent=$KFLEET_BUILDDIR/kfleet-agent
 kfleet=$KFLEET_BUILDDIR/kfleet
 
-# The broker of the enclosing suite is not the one under test here.
-unset KAFKA_BOOTSTRAP KAFKA_SASL_BOOTSTRAP KAFKA_BROKERS KAFKA_VERSION KAFKA_HARNESS_DIR \
-	KAFKA_SASL_USER KAFKA_SASL_PASSWORD KAFKA_ALICE_PASSWORD KAFKA_SCRAM_USER KAFKA_SCRAM_PASSWORD
 work=$(mktemp -d "${TMPDIR:-/tmp}/kfleet-disk.XXXXXX")
 kafka=$work/kafka
 export KFLEET_CATALOG=$work/catalog.db
@@ -25,13 +22,11 @@ catalog=$KFLEET_CATALOG
 agent_pid=""
 trap 'chattr -i "$catalog" "$catalog-wal" 2>/dev/null
 	[ -n "$agent_pid" ] && kill -9 "$agent_pid" 2>/dev/null
-	"$harness" stop --dir "$kafka" >/dev/null 2>&1; rm -rf "$work"' EXIT
+	private_cluster_stop; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 cluster=disk topic=disk-t00000
 
-"$harness" start --dir "$kafka" >/dev/null 2>"$work/harness.log" ||
-	{ echo "Bail out! the cluster did not start: $(tail -n 20 "$work/harness.log")"; exit 1; }
-. "$kafka/env"
+private_cluster_start "$kafka" "$work/harness.log"
 loadgen() { "$KFLEET_BUILDDIR/kfleet-loadgen" -b "$KAFKA_BOOTSTRAP" "$@" >/dev/null; }
 loadgen fleet disk 20 3 5 10 || { echo "Bail out! kfleet-loadgen could not make the fleet"; exit 1; }
 

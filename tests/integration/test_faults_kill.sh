@@ -10,25 +10,20 @@
 # (the test starts it again); either way collection goes on from where it was.
 set -u
 . "$KFLEET_SRCDIR/tests/lib/tap.sh"
-harness=$KFLEET_SRCDIR/tests/kafka/harness
+. "$KFLEET_SRCDIR/tests/lib/cluster.sh"
 agent=$KFLEET_BUILDDIR/kfleet-agent
 rounds=${KFLEET_KILL_ROUNDS:-30}
 
-# The broker of the enclosing suite is not the one under test here.
-unset KAFKA_BOOTSTRAP KAFKA_SASL_BOOTSTRAP KAFKA_BROKERS KAFKA_VERSION KAFKA_HARNESS_DIR \
-	KAFKA_SASL_USER KAFKA_SASL_PASSWORD KAFKA_ALICE_PASSWORD KAFKA_SCRAM_USER KAFKA_SCRAM_PASSWORD
 work=$(mktemp -d "${TMPDIR:-/tmp}/kfleet-kill.XXXXXX")
 kafka=$work/kafka
 agent_pid=""
 trap '[ -n "$agent_pid" ] && pkill -9 -P "$agent_pid" 2>/dev/null; [ -n "$agent_pid" ] && kill -9 "$agent_pid" 2>/dev/null
-	"$harness" stop --dir "$kafka" >/dev/null 2>&1; rm -rf "$work"' EXIT
+	private_cluster_stop; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 catalog=$work/catalog.db
 cluster=kill
 
-"$harness" start --dir "$kafka" >/dev/null 2>"$work/harness.log" ||
-	{ echo "Bail out! the cluster did not start: $(tail -n 20 "$work/harness.log")"; exit 1; }
-. "$kafka/env"
+private_cluster_start "$kafka" "$work/harness.log"
 # 200 topics of 10 partitions and 50 groups: a generation large enough that its write
 # transaction lasts long enough to be killed at different points of it.
 "$KFLEET_BUILDDIR/kfleet-loadgen" -b "$KAFKA_BOOTSTRAP" fleet kill 200 10 50 20 >/dev/null ||

@@ -13,25 +13,20 @@
 # group. How long each took is printed as TAP comments.
 set -u
 . "$KFLEET_SRCDIR/tests/lib/tap.sh"
-harness=$KFLEET_SRCDIR/tests/kafka/harness
+. "$KFLEET_SRCDIR/tests/lib/cluster.sh"
 kfleet=$KFLEET_BUILDDIR/kfleet
 
-# The broker of the enclosing suite is not the one under test here.
-unset KAFKA_BOOTSTRAP KAFKA_SASL_BOOTSTRAP KAFKA_BROKERS KAFKA_VERSION KAFKA_HARNESS_DIR \
-	KAFKA_SASL_USER KAFKA_SASL_PASSWORD KAFKA_ALICE_PASSWORD KAFKA_SCRAM_USER KAFKA_SCRAM_PASSWORD
 work=$(mktemp -d "${TMPDIR:-/tmp}/kfleet-faults-reset.XXXXXX")
 kafka=$work/kafka
 reset_pid="" stopped_pid=""
 trap '[ -n "$reset_pid" ] && kill -9 "$reset_pid" 2>/dev/null
 	[ -n "$stopped_pid" ] && kill -CONT "$stopped_pid" 2>/dev/null
-	"$harness" stop --dir "$kafka" >/dev/null 2>&1; rm -rf "$work"' EXIT
+	private_cluster_stop; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 export KFLEET_CATALOG=$work/catalog.db
 prefix=fr groups=36 held=3
 
-"$harness" start --dir "$kafka" --brokers 3 >/dev/null 2>"$work/harness.log" ||
-	{ echo "Bail out! the 3-broker cluster did not start: $(tail -n 20 "$work/harness.log")"; exit 1; }
-. "$kafka/env"
+private_cluster_start "$kafka" "$work/harness.log" --brokers 3
 # 4 topics of 2 partitions with a replica on every broker, never led by node $held
 # (the one to be stopped), 100 messages on each partition; group i committed at 50 on the
 # partitions of topics i, i+1 and i+2 (modulo 4): 6 each.
