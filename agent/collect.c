@@ -12,7 +12,8 @@
  * The requests to group coordinators are never timed out by librdkafka (see
  * kclient_admin_options): the cycle waits for them by its own clock, a request's
  * timeout after it was sent, and gives up on what is late. A client on which the cycle
- * gave up waiting for anything is replaced after the cycle, which ends those requests. */
+ * gave up waiting for anything is replaced after the cycle (kclient_refresh), which ends
+ * those requests. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -37,10 +38,10 @@
 
 struct collector {
 	char *cluster;
-	rd_kafka_t *admin;          /* metadata, admin requests and ListOffsets: one client and so
+	struct kclient *admin;      /* metadata, admin requests and ListOffsets: one client and so
 	                             * one metadata cache, which the cycle's metadata request
 	                             * keeps current for ListOffsets (a consumer: see
-	                             * collector_new) */
+	                             * collector_admin_settings) */
 	struct kclient_setting *settings;  /* a copy, for the quota collector's own connection */
 	size_t setting_count;
 	char *quotas_unsupported;   /* why quotas cannot be collected with these settings */
@@ -49,6 +50,7 @@ struct collector {
 /* One cycle in progress. */
 struct cycle {
 	struct collector *collector;
+	rd_kafka_t *rk;                     /* the collector's client, for this cycle */
 	struct collect_result *result;
 	struct arena *arena;
 	/* Admin results: a queue of the cycle's own, so that the late answers of a cycle that
@@ -68,7 +70,7 @@ struct cycle {
 	int64_t *offsets_asked_ms;          /* per group: when its offsets were asked, 0 once
 	                                     * answered or given up on */
 	size_t offsets_settled;             /* groups answered or given up on */
-	bool gave_up;                       /* a request went unanswered in time */
+	int describes_answered;             /* DescribeConsumerGroups results served */
 };
 
 int64_t
@@ -77,6 +79,15 @@ collect_now_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+collect_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -99,33 +110,6 @@ collect_section_error(struct cycle *cycle, enum snapshot_section section, const 
 
 /* ---------------------------------------------------------------- clients */
 
-/* A client of TYPE from the config's SETTINGS plus EXTRA ones the agent needs. */
-static rd_kafka_t *
-collector_client(rd_kafka_type_t type, const struct kclient_setting *settings, size_t count,
-                 const struct kclient_setting *extra, size_t extra_count, char **err)
-{
-	struct kclient_setting *all = calloc(count + extra_count + 1, sizeof *all);
-	size_t n = 0;
-	int has_client_id = 0;
-	rd_kafka_conf_t *conf;
-
-	if (all == NULL) {
-		*err = strdup("out of memory");
-		return NULL;
-	}
-	for (size_t i = 0; i < count; i++) {
-		has_client_id |= strcmp(settings[i].key, "client.id") == 0;
-		all[n++] = settings[i];
-	}
-	if (!has_client_id)
-		all[n++] = (struct kclient_setting){ "client.id", "kfleet-agent" };
-	for (size_t i = 0; i < extra_count; i++)
-		all[n++] = extra[i];
-	conf = kclient_conf_new(all, n, err);
-	free(all);
-	return conf != NULL ? kclient_new(type, conf, err) : NULL;
-}
-
 /* The client is a consumer with a group of its own, never joined: librdkafka 2.0.2
  * answers NOT_COORDINATOR to ListConsumerGroupOffsets by asking the handle's consumer
  * group to find its coordinator again, and without one dereferences NULL
@@ -138,39 +122,51 @@ static const struct kclient_setting collector_admin_settings[] = {
 	{ "isolation.level", "read_uncommitted" },
 };
 
-static rd_kafka_t *
+/* C's client: the config's settings, a client.id unless they name one, and
+ * collector_admin_settings. */
+static struct kclient *
 collector_admin_new(const struct collector *c, char **err)
 {
-	return collector_client(RD_KAFKA_CONSUMER, c->settings, c->setting_count,
-	                        collector_admin_settings,
-	                        sizeof collector_admin_settings / sizeof collector_admin_settings[0],
-	                        err);
+	size_t extra = sizeof collector_admin_settings / sizeof collector_admin_settings[0];
+	struct kclient_setting *all = calloc(c->setting_count + extra + 1, sizeof *all);
+	size_t n = 0;
+	int has_client_id = 0;
+	rd_kafka_conf_t *conf;
+
+	if (all == NULL) {
+		*err = strdup("out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < c->setting_count; i++) {
+		has_client_id |= strcmp(c->settings[i].key, "client.id") == 0;
+		all[n++] = c->settings[i];
+	}
+	if (!has_client_id)
+		all[n++] = (struct kclient_setting){ "client.id", "kfleet-agent" };
+	for (size_t i = 0; i < extra; i++)
+		all[n++] = collector_admin_settings[i];
+	conf = kclient_conf_new(all, n, err);
+	free(all);
+	return conf != NULL ? kclient_open(RD_KAFKA_CONSUMER, conf, err) : NULL;
 }
 
+/* C on a new client if the last cycle gave up on a request (see kclient_refresh): the old
+ * one is destroyed with the requests it still holds. One that cannot be made is tried
+ * again before the next cycle. */
 static void
-collector_admin_free(rd_kafka_t *admin)
-{
-	rd_kafka_consumer_close(admin);
-	kclient_destroy(admin);
-}
-
-/* C on a new client, the old one destroyed with the requests it still holds, which
- * librdkafka would otherwise keep for its coordinator (see kclient_admin_options). */
-static void
-collector_renew(struct collector *c)
+collector_refresh(struct collector *c)
 {
 	char *err = NULL;
-	rd_kafka_t *admin = collector_admin_new(c, &err);
+	int renewed = kclient_refresh(c->admin, &err);
 
-	if (admin == NULL) {
-		agent_log(LOG_WARN, "%s: cannot replace the client that gave up on requests: %s",
-		          c->cluster, err != NULL ? err : "out of memory");
-		free(err);
-		return;
-	}
-	collector_admin_free(c->admin);
-	c->admin = admin;
-	agent_log(LOG_DEBUG, "%s: a new client, as requests went unanswered in time", c->cluster);
+	if (renewed < 0)
+		agent_log(LOG_WARN, "%s: cannot replace the client that gave up on requests "
+		          "(tried again next cycle): %s", c->cluster,
+		          err != NULL ? err : "out of memory");
+	else if (renewed > 0)
+		agent_log(LOG_INFO, "%s: a new Kafka client, as requests to a group coordinator "
+		          "went unanswered in time", c->cluster);
+	free(err);
 }
 
 struct collector *
@@ -212,8 +208,7 @@ collector_free(struct collector *c)
 {
 	if (c == NULL)
 		return;
-	if (c->admin != NULL)
-		collector_admin_free(c->admin);
+	kclient_close(c->admin);
 	for (size_t i = 0; i < c->setting_count; i++) {
 		free((char *)c->settings[i].key);
 		free((char *)c->settings[i].value);
@@ -238,7 +233,7 @@ collect_result_free(struct collect_result *result)
 static rd_kafka_AdminOptions_t *
 collect_options(struct cycle *cycle, rd_kafka_admin_op_t op)
 {
-	return kclient_admin_options(cycle->collector->admin, op, cycle->timeout_ms);
+	return kclient_admin_options(cycle->rk, op, cycle->timeout_ms);
 }
 
 /* ---------------------------------------------------------------- metadata */
@@ -364,7 +359,7 @@ collect_refresh_leaders(struct cycle *cycle)
 	const struct rd_kafka_metadata *metadata = NULL;
 
 	cycle->result->requests.metadata++;
-	if (rd_kafka_metadata(cycle->collector->admin, 1, NULL, &metadata,
+	if (rd_kafka_metadata(cycle->rk, 1, NULL, &metadata,
 	                      cycle->timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR)
 		rd_kafka_metadata_destroy(metadata);
 }
@@ -382,7 +377,7 @@ collect_leader_watermarks(struct cycle *cycle, rd_kafka_topic_partition_list_t *
 
 	rd_kafka_topic_partition_list_sort(list, NULL, NULL);
 	cycle->result->requests.list_offsets++;
-	err = rd_kafka_offsets_for_times(cycle->collector->admin, list, cycle->timeout_ms);
+	err = rd_kafka_offsets_for_times(cycle->rk, list, cycle->timeout_ms);
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		*last_error = rd_kafka_err2str(err);
 		return -1;
@@ -489,7 +484,7 @@ collect_configs_request(struct cycle *cycle)
 		for (size_t i = 0; i < n; i++)
 			resources[i] = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC,
 			                                           cycle->topics[start + i].name);
-		rd_kafka_DescribeConfigs(cycle->collector->admin, resources, n, options,
+		rd_kafka_DescribeConfigs(cycle->rk, resources, n, options,
 		                         cycle->queue);
 		rd_kafka_ConfigResource_destroy_array(resources, n);
 		rd_kafka_AdminOptions_destroy(options);
@@ -504,7 +499,7 @@ collect_configs_request(struct cycle *cycle)
 		rd_kafka_AdminOptions_set_opaque(options, &collect_broker_configs);
 		snprintf(id, sizeof id, "%d", (int)cycle->brokers[b].node_id);
 		resource = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_BROKER, id);
-		rd_kafka_DescribeConfigs(cycle->collector->admin, &resource, 1, options,
+		rd_kafka_DescribeConfigs(cycle->rk, &resource, 1, options,
 		                         cycle->queue);
 		rd_kafka_ConfigResource_destroy(resource);
 		rd_kafka_AdminOptions_destroy(options);
@@ -613,7 +608,7 @@ collect_acls_request(struct cycle *cycle)
 		RD_KAFKA_ACL_OPERATION_ANY, RD_KAFKA_ACL_PERMISSION_TYPE_ANY, errstr, sizeof errstr);
 	rd_kafka_AdminOptions_t *options = collect_options(cycle, RD_KAFKA_ADMIN_OP_DESCRIBEACLS);
 
-	rd_kafka_DescribeAcls(cycle->collector->admin, any, options, cycle->queue);
+	rd_kafka_DescribeAcls(cycle->rk, any, options, cycle->queue);
 	rd_kafka_AclBinding_destroy(any);
 	rd_kafka_AdminOptions_destroy(options);
 	cycle->result->requests.describe_acls++;
@@ -663,7 +658,7 @@ collect_list_groups_request(struct cycle *cycle)
 	rd_kafka_AdminOptions_t *options =
 		collect_options(cycle, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
 
-	rd_kafka_ListConsumerGroups(cycle->collector->admin, options, cycle->queue);
+	rd_kafka_ListConsumerGroups(cycle->rk, options, cycle->queue);
 	rd_kafka_AdminOptions_destroy(options);
 	cycle->result->requests.list_groups++;
 }
@@ -745,7 +740,7 @@ collect_describe_groups_request(struct cycle *cycle)
 
 		for (size_t i = 0; i < n; i++)
 			names[i] = cycle->groups[start + i].name;
-		rd_kafka_DescribeConsumerGroups(cycle->collector->admin, names, n, options,
+		rd_kafka_DescribeConsumerGroups(cycle->rk, names, n, options,
 		                                cycle->queue);
 		rd_kafka_AdminOptions_destroy(options);
 		requests++;
@@ -776,6 +771,7 @@ collect_describe_groups_result(struct cycle *cycle, rd_kafka_event_t *ev)
 	const rd_kafka_ConsumerGroupDescription_t **groups;
 	size_t count;
 
+	cycle->describes_answered++;
 	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		collect_section_error(cycle, SNAPSHOT_GROUPS, "%s", rd_kafka_event_error_string(ev));
 		return;
@@ -834,8 +830,8 @@ collect_group_offsets_request(struct cycle *cycle, size_t index)
 		collect_options(cycle, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
 
 	rd_kafka_AdminOptions_set_opaque(options, (void *)(uintptr_t)(index + 1));
-	cycle->offsets_asked_ms[index] = collect_now_ms();
-	rd_kafka_ListConsumerGroupOffsets(cycle->collector->admin, &request, 1, options,
+	cycle->offsets_asked_ms[index] = collect_clock_ms();
+	rd_kafka_ListConsumerGroupOffsets(cycle->rk, &request, 1, options,
 	                                  cycle->queue);
 	rd_kafka_ListConsumerGroupOffsets_destroy(request);
 	rd_kafka_AdminOptions_destroy(options);
@@ -944,13 +940,13 @@ static const struct {
 static int
 collect_serve_one(struct cycle *cycle, int64_t until_ms)
 {
-	int64_t left = until_ms - collect_now_ms();
+	int64_t left = until_ms - collect_clock_ms();
 	rd_kafka_event_t *ev;
 
 	/* Past the deadline, still take what has already come. */
 	ev = rd_kafka_queue_poll(cycle->queue, left > 0 ? (int)left : 0);
 	if (ev == NULL) {
-		cycle->gave_up = true;
+		kclient_gave_up(cycle->collector->admin);
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof collect_handlers / sizeof collect_handlers[0]; i++)
@@ -992,15 +988,17 @@ static void
 collect_groups(struct cycle *cycle)
 {
 	int requests = collect_describe_groups_request(cycle);
-	int64_t until = collect_now_ms() + cycle->timeout_ms;
+	int64_t until = collect_clock_ms() + cycle->timeout_ms;
 	size_t next = 0, first = 0;
 
 	/* The descriptions, for a request's timeout: a group whose coordinator does not answer
-	 * is without a state this cycle, and the committed offsets are asked all the same. */
-	for (int i = 0; i < requests; i++) {
+	 * is without a state this cycle, and the committed offsets are asked all the same.
+	 * Counted as they come, as late answers of the phase before may come between them. */
+	while (cycle->describes_answered < requests) {
 		if (collect_serve_one(cycle, until < cycle->deadline_ms ? until : cycle->deadline_ms) < 0) {
 			agent_log(LOG_WARN, "%s: %d of %d group descriptions unanswered after %d ms",
-			          cycle->collector->cluster, requests - i, requests, cycle->timeout_ms);
+			          cycle->collector->cluster, requests - cycle->describes_answered,
+			          requests, cycle->timeout_ms);
 			break;
 		}
 	}
@@ -1022,7 +1020,7 @@ collect_groups(struct cycle *cycle)
 		until = oldest + cycle->timeout_ms;
 		if (collect_serve_one(cycle, until < cycle->deadline_ms ? until : cycle->deadline_ms) == 0)
 			continue;
-		now = collect_now_ms();
+		now = collect_clock_ms();
 		if (now >= cycle->deadline_ms) {
 			collect_section_error(cycle, SNAPSHOT_GROUPS,
 			                      "committed offsets of %zu groups unanswered after %d ms",
@@ -1039,7 +1037,7 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 {
 	struct collect_result *result = calloc(1, sizeof *result);
 	struct cycle cycle = { .collector = c, .result = result, .timeout_ms = timeout_ms };
-	int64_t started = collect_now_ms(), log_ends_asked, log_ends_read;
+	int64_t started = collect_clock_ms(), log_ends_asked, log_ends_read;
 	rd_kafka_resp_err_t rc;
 	char *cluster_id;
 	int pending;
@@ -1051,23 +1049,25 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 		return -1;
 	}
 	cycle.arena = &result->arena;
+	collector_refresh(c);       /* a renewal that failed after the last cycle */
+	cycle.rk = kclient_handle(c->admin);
 	/* Each phase waits at most the request timeout; the cycle at most three of them. */
 	cycle.deadline_ms = started + 3LL * timeout_ms;
-	rc = rd_kafka_metadata(c->admin, 1, NULL, &cycle.metadata, timeout_ms);
+	rc = rd_kafka_metadata(cycle.rk, 1, NULL, &cycle.metadata, timeout_ms);
 	result->requests.metadata++;
 	if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		*err = kclient_error(c->admin, "metadata", rc);
+		*err = kclient_error(cycle.rk, "metadata", rc);
 		free(result);
 		return -1;
 	}
 	result->snapshot.cluster = arena_strdup(cycle.arena, c->cluster);
-	cluster_id = rd_kafka_clusterid(c->admin, 0);
+	cluster_id = rd_kafka_clusterid(cycle.rk, 0);
 	result->snapshot.kafka_cluster_id = arena_strdup(cycle.arena, cluster_id);
 	free(cluster_id);
-	result->snapshot.controller_id = rd_kafka_controllerid(c->admin, 0);
+	result->snapshot.controller_id = rd_kafka_controllerid(cycle.rk, 0);
 	collect_brokers(&cycle);
 	collect_topics(&cycle);
-	cycle.queue = rd_kafka_queue_new(c->admin);
+	cycle.queue = rd_kafka_queue_new(cycle.rk);
 
 	/* Configs, ACLs and the group list travel while the watermarks and quotas are read. */
 	pending = collect_configs_request(&cycle);
@@ -1091,10 +1091,9 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 	 * requests), not when the cycle began: time lag interpolates between log end offsets
 	 * by this time, and the metadata before them can take a while on a large cluster. */
 	result->snapshot.collected_at_ms = log_ends_asked + (log_ends_read - log_ends_asked) / 2;
-	result->snapshot.cycle_duration_ms = collect_now_ms() - started;
+	result->snapshot.cycle_duration_ms = collect_clock_ms() - started;
 	rd_kafka_queue_destroy(cycle.queue);
-	if (cycle.gave_up)
-		collector_renew(c);
+	collector_refresh(c);
 	*out = result;
 	return 0;
 }

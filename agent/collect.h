@@ -50,4 +50,7 @@ void collect_result_free(struct collect_result *result);
 /* The wall clock in milliseconds since the epoch, as snapshots carry times. */
 int64_t collect_now_ms(void);
 
+/* The monotonic clock in milliseconds, for durations and deadlines. */
+int64_t collect_clock_ms(void);
+
 #endif

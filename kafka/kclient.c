@@ -197,6 +197,88 @@ kclient_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, char **err)
 	return rk;
 }
 
+struct kclient {
+	rd_kafka_t *rk;
+	rd_kafka_type_t type;
+	rd_kafka_conf_t *conf;  /* a copy, for the next handle */
+	bool gave_up;           /* a coordinator request was given up on */
+	unsigned renewals;
+};
+
+struct kclient *
+kclient_open(rd_kafka_type_t type, rd_kafka_conf_t *conf, char **err)
+{
+	struct kclient *client = calloc(1, sizeof *client);
+
+	*err = NULL;
+	if (client == NULL || (client->conf = rd_kafka_conf_dup(conf)) == NULL) {
+		free(client);
+		rd_kafka_conf_destroy(conf);
+		*err = strdup("out of memory");
+		return NULL;
+	}
+	client->type = type;
+	client->rk = kclient_new(type, conf, err);
+	if (client->rk == NULL) {
+		rd_kafka_conf_destroy(client->conf);
+		free(client);
+		return NULL;
+	}
+	return client;
+}
+
+rd_kafka_t *
+kclient_handle(const struct kclient *client)
+{
+	return client->rk;
+}
+
+void
+kclient_gave_up(struct kclient *client)
+{
+	client->gave_up = true;
+}
+
+int
+kclient_refresh(struct kclient *client, char **err)
+{
+	rd_kafka_conf_t *conf;
+	rd_kafka_t *rk;
+
+	*err = NULL;
+	if (!client->gave_up)
+		return 0;
+	conf = rd_kafka_conf_dup(client->conf);
+	if (conf == NULL) {
+		*err = strdup("out of memory");
+		return -1;
+	}
+	rk = kclient_new(client->type, conf, err);
+	if (rk == NULL)
+		return -1;
+	kclient_destroy(client->rk);
+	client->rk = rk;
+	client->gave_up = false;
+	client->renewals++;
+	return 1;
+}
+
+unsigned
+kclient_renewals(const struct kclient *client)
+{
+	return client->renewals;
+}
+
+void
+kclient_close(struct kclient *client)
+{
+	if (client == NULL)
+		return;
+	kclient_destroy(client->rk);
+	rd_kafka_conf_destroy(client->conf);
+	free(client);
+}
+
 /* Milliseconds on the monotonic clock. */
 static long long
 kclient_now_ms(void)

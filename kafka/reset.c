@@ -28,8 +28,7 @@
 #define RESET_READ_BACK_TRY_MS 5000     /* per read back: each asks where the coordinator is now */
 
 struct reset_client {
-	rd_kafka_t *rk;
-	rd_kafka_conf_t *conf;  /* a copy, for a new client (reset_client_renew) */
+	struct kclient *kafka;  /* renewed after a step that gave up on a request */
 };
 
 struct reset_client *
@@ -62,32 +61,25 @@ reset_client_new(const struct cluster_config *config, char **err)
 		*err = strdup("out of memory");
 		return NULL;
 	}
-	client->conf = rd_kafka_conf_dup(conf);
-	client->rk = kclient_new(RD_KAFKA_CONSUMER, conf, err);
-	if (client->rk == NULL) {
-		rd_kafka_conf_destroy(client->conf);
+	client->kafka = kclient_open(RD_KAFKA_CONSUMER, conf, err);
+	if (client->kafka == NULL) {
 		free(client);
 		return NULL;
 	}
 	return client;
 }
 
-/* CLIENT on a new librdkafka client, with *QUEUE (of the old one) made again: destroying
- * the old one ends the requests it still holds, which are then never sent (see
- * kclient_admin_options). Keeps the old one when a new one cannot be made. */
+/* CLIENT on a new librdkafka client if a step gave up on a request (see kclient_refresh):
+ * destroying the old one ends the requests it still holds, which are then never sent.
+ * Every queue of the old one must be gone. One that cannot be made is tried again at the
+ * next step; meanwhile the old one serves. */
 static void
-reset_client_renew(struct reset_client *client, rd_kafka_queue_t **queue)
+reset_client_refresh(struct reset_client *client)
 {
 	char *err = NULL;
-	rd_kafka_t *rk = kclient_new(RD_KAFKA_CONSUMER, rd_kafka_conf_dup(client->conf), &err);
 
+	kclient_refresh(client->kafka, &err);
 	free(err);
-	if (rk == NULL)
-		return;
-	rd_kafka_queue_destroy(*queue);
-	kclient_destroy(client->rk);
-	client->rk = rk;
-	*queue = rd_kafka_queue_new(rk);
 }
 
 void
@@ -95,14 +87,14 @@ reset_client_free(struct reset_client *client)
 {
 	if (client == NULL)
 		return;
-	kclient_destroy(client->rk);
-	rd_kafka_conf_destroy(client->conf);
+	kclient_close(client->kafka);
 	free(client);
 }
 
 /* What building a plan works with. */
 struct reset_build {
-	rd_kafka_t *rk;
+	struct kclient *kafka;
+	rd_kafka_t *rk;         /* KAFKA's handle */
 	const struct reset_request *request;
 	int timeout_ms;
 	rd_kafka_queue_t *queue;
@@ -213,14 +205,16 @@ reset_out_of_memory(struct reset_build *b)
 
 /* ---------------------------------------------------------------- the cluster */
 
-/* Wait for the answer of type TYPE to the request just sent, named WHAT in errors. */
+/* Wait for the answer of type TYPE to the request just sent on KAFKA, named WHAT in
+ * errors. */
 static rd_kafka_event_t *
-reset_wait(rd_kafka_queue_t *queue, rd_kafka_event_type_t type, int timeout_ms, const char *what,
-           char **err)
+reset_wait(struct kclient *kafka, rd_kafka_queue_t *queue, rd_kafka_event_type_t type,
+           int timeout_ms, const char *what, char **err)
 {
 	rd_kafka_event_t *ev = kclient_wait_event(queue, type, timeout_ms + 5000);
 
 	if (ev == NULL) {
+		kclient_gave_up(kafka);
 		*err = strfmt("%s: no answer from the cluster within %d s", what, timeout_ms / 1000);
 		return NULL;
 	}
@@ -253,8 +247,8 @@ reset_list_groups(struct reset_build *b)
 
 	rd_kafka_ListConsumerGroups(b->rk, options, b->queue);
 	rd_kafka_AdminOptions_destroy(options);
-	ev = reset_wait(b->queue, RD_KAFKA_EVENT_LISTCONSUMERGROUPS_RESULT, b->timeout_ms,
-	                "listing the consumer groups", b->err);
+	ev = reset_wait(b->kafka, b->queue, RD_KAFKA_EVENT_LISTCONSUMERGROUPS_RESULT,
+	                b->timeout_ms, "listing the consumer groups", b->err);
 	if (ev == NULL)
 		return RESET_FAILED;
 	listings = rd_kafka_ListConsumerGroups_result_valid(rd_kafka_event_ListConsumerGroups_result(ev),
@@ -338,9 +332,10 @@ reset_describe_answer(struct reset_group *g, rd_kafka_event_t *ev)
  * caller frees each), a group whose state cannot be read gets its error there and the
  * others are described; without, the first such group fails the whole. */
 static enum reset_status
-reset_describe(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms, struct reset_plan *plan,
-               char **group_errors, char **err)
+reset_describe(struct kclient *kafka, rd_kafka_queue_t *queue, int timeout_ms,
+               struct reset_plan *plan, char **group_errors, char **err)
 {
+	rd_kafka_t *rk = kclient_handle(kafka);
 	bool *answered = calloc(plan->group_count + 1, sizeof *answered);
 	enum reset_status status = RESET_OK;
 	size_t waiting = plan->group_count;
@@ -395,13 +390,15 @@ reset_describe(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeout_ms, struct r
 		why = strfmt("group %s: its state could not be read (no answer within %d s); %s",
 		             plan->groups[i].group, timeout_ms / 1000, RESET_COORDINATOR_ADVICE);
 		if (group_errors != NULL) {
-			group_errors[i] = why;
+			group_errors[i] = why != NULL ? why : strdup("out of memory");
 		} else {
 			*err = why;
 			status = RESET_FAILED;
 		}
 	}
 	free(answered);
+	if (waiting > 0)
+		kclient_gave_up(kafka);     /* unanswered, or not waited for after a failure */
 	if (status == RESET_FAILED && *err == NULL)
 		*err = strdup("out of memory");
 	return status;
@@ -445,8 +442,8 @@ reset_committed(struct reset_build *b, struct reset_group *g, bool add_rows)
 	rd_kafka_ListConsumerGroupOffsets(b->rk, &request, 1, options, b->queue);
 	rd_kafka_AdminOptions_destroy(options);
 	rd_kafka_ListConsumerGroupOffsets_destroy(request);
-	ev = reset_wait(b->queue, RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT, b->timeout_ms,
-	                what != NULL ? what : "reading committed offsets", b->err);
+	ev = reset_wait(b->kafka, b->queue, RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT,
+	                b->timeout_ms, what != NULL ? what : "reading committed offsets", b->err);
 	free(what);
 	if (ev == NULL) {
 		char *advised = strfmt("%s; %s", *b->err, RESET_COORDINATOR_ADVICE);
@@ -770,7 +767,7 @@ reset_build_plan(struct reset_build *b)
 		                               : "no consumer group named");
 		return RESET_BAD_INPUT;
 	}
-	status = reset_describe(b->rk, b->queue, b->timeout_ms, b->plan, NULL, b->err);
+	status = reset_describe(b->kafka, b->queue, b->timeout_ms, b->plan, NULL, b->err);
 	for (size_t g = 0; status == RESET_OK && g < b->plan->group_count; g++)
 		status = reset_scope(b, &b->plan->groups[g]);
 	if (status != RESET_OK)
@@ -797,16 +794,18 @@ enum reset_status
 reset_plan_build(struct reset_client *client, const struct reset_request *request,
                  struct reset_plan **plan, char **err)
 {
-	rd_kafka_t *rk = client->rk;
 	struct reset_build b = {
-		.rk = rk, .request = request,
+		.kafka = client->kafka, .request = request,
 		.timeout_ms = request->timeout_ms > 0 ? request->timeout_ms : RESET_DEFAULT_TIMEOUT_MS,
-		.queue = rd_kafka_queue_new(rk), .plan = calloc(1, sizeof *b.plan), .err = err,
+		.plan = calloc(1, sizeof *b.plan), .err = err,
 	};
 	enum reset_status status;
 
 	*err = NULL;
 	*plan = NULL;
+	reset_client_refresh(client);
+	b.rk = kclient_handle(client->kafka);
+	b.queue = rd_kafka_queue_new(b.rk);
 	if (b.plan == NULL)
 		status = reset_out_of_memory(&b);
 	else
@@ -814,6 +813,7 @@ reset_plan_build(struct reset_client *client, const struct reset_request *reques
 	if (b.metadata != NULL)
 		rd_kafka_metadata_destroy(b.metadata);
 	rd_kafka_queue_destroy(b.queue);
+	reset_client_refresh(client);
 	if (status != RESET_OK) {
 		if (*err == NULL)
 			*err = strdup("out of memory");
@@ -1181,7 +1181,7 @@ reset_commit_all(struct reset_client *client, rd_kafka_queue_t **queuep, int tim
 	int64_t deadline = reset_now_ms() + timeout_ms + 5000;
 	size_t waiting = count;
 	char **last_why = calloc(count + 1, sizeof *last_why);
-	rd_kafka_t *rk = client->rk;
+	rd_kafka_t *rk = kclient_handle(client->kafka);
 	rd_kafka_queue_t *queue = *queuep;
 
 	for (size_t i = 0; i < count; i++)
@@ -1209,9 +1209,11 @@ reset_commit_all(struct reset_client *client, rd_kafka_queue_t **queuep, int tim
 		if (!pending[i].answered && !reset_reading_back(&pending[i]))
 			reset_take_commit(&pending[i], NULL, timeout_ms);
 	if (waiting > 0) {
-		reset_client_renew(client, queuep);
-		rk = client->rk;
-		queue = *queuep;
+		kclient_gave_up(client->kafka);
+		rd_kafka_queue_destroy(queue);
+		reset_client_refresh(client);
+		rk = kclient_handle(client->kafka);
+		queue = *queuep = rd_kafka_queue_new(rk);
 	}
 
 	/* The read backs: short tries, each finding the coordinator again (it moves to
@@ -1240,8 +1242,10 @@ reset_commit_all(struct reset_client *client, rd_kafka_queue_t **queuep, int tim
 			struct reset_pending *p;
 			char *why = NULL;
 
-			if (ev == NULL)
+			if (ev == NULL) {
+				kclient_gave_up(client->kafka);     /* read backs still out */
 				break;
+			}
 			p = rd_kafka_event_opaque(ev);
 			if (p != NULL && !p->answered) {
 				size_t index = (size_t)(p - pending);
@@ -1276,8 +1280,7 @@ enum reset_status
 reset_plan_apply(struct reset_client *client, struct reset_plan *plan, int timeout_ms,
                  reset_applied_fn *applied, void *opaque, char **err)
 {
-	rd_kafka_t *rk = client->rk;
-	rd_kafka_queue_t *queue = rd_kafka_queue_new(rk);
+	rd_kafka_queue_t *queue;
 	struct reset_pending *pending = calloc(plan->group_count + 1, sizeof *pending);
 	char **group_errors = calloc(plan->group_count + 1, sizeof *group_errors);
 	enum reset_status status;
@@ -1290,13 +1293,14 @@ reset_plan_apply(struct reset_client *client, struct reset_plan *plan, int timeo
 	if (pending == NULL || group_errors == NULL) {
 		free(pending);
 		free(group_errors);
-		rd_kafka_queue_destroy(queue);
 		*err = strdup("out of memory");
 		return RESET_FAILED;
 	}
+	reset_client_refresh(client);
+	queue = rd_kafka_queue_new(kclient_handle(client->kafka));
 	/* The plan may have been printed minutes ago: describe the groups again. A group
 	 * whose state cannot be read is not written; the others go on. */
-	status = reset_describe(rk, queue, timeout_ms, plan, group_errors, err);
+	status = reset_describe(client->kafka, queue, timeout_ms, plan, group_errors, err);
 	for (size_t g = 0; g < plan->group_count; g++) {
 		struct reset_group *group = &plan->groups[g];
 
@@ -1328,6 +1332,7 @@ reset_plan_apply(struct reset_client *client, struct reset_plan *plan, int timeo
 		free(group_errors[g]);
 	free(group_errors);
 	rd_kafka_queue_destroy(queue);
+	reset_client_refresh(client);
 	if (status != RESET_OK)
 		return status;
 	for (size_t g = 0; g < plan->group_count; g++) {
@@ -1367,6 +1372,7 @@ enum reset_status
 reset_streams_topics(struct reset_client *client, const char *group, char ***names,
                      size_t *count, char **err)
 {
+	rd_kafka_t *rk = kclient_handle(client->kafka);
 	const rd_kafka_metadata_t *metadata;
 	rd_kafka_resp_err_t rc;
 	char **found;
@@ -1375,9 +1381,9 @@ reset_streams_topics(struct reset_client *client, const char *group, char ***nam
 	*err = NULL;
 	*names = NULL;
 	*count = 0;
-	rc = rd_kafka_metadata(client->rk, 1, NULL, &metadata, RESET_DEFAULT_TIMEOUT_MS);
+	rc = rd_kafka_metadata(rk, 1, NULL, &metadata, RESET_DEFAULT_TIMEOUT_MS);
 	if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		*err = kclient_error(client->rk, "reading the cluster's metadata", rc);
+		*err = kclient_error(rk, "reading the cluster's metadata", rc);
 		return RESET_FAILED;
 	}
 	found = calloc((size_t)metadata->topic_cnt + 1, sizeof *found);
@@ -1401,6 +1407,7 @@ reset_delete_topics(struct reset_client *client, char *const *names, size_t coun
                     int timeout_ms, char **err)
 {
 	rd_kafka_DeleteTopic_t **topics = calloc(count + 1, sizeof *topics);
+	rd_kafka_t *rk = kclient_handle(client->kafka);
 	rd_kafka_queue_t *queue;
 	rd_kafka_AdminOptions_t *options;
 	const rd_kafka_topic_result_t **results;
@@ -1421,14 +1428,14 @@ reset_delete_topics(struct reset_client *client, char *const *names, size_t coun
 		timeout_ms = RESET_DEFAULT_TIMEOUT_MS;
 	for (size_t i = 0; i < count; i++)
 		topics[i] = rd_kafka_DeleteTopic_new(names[i]);
-	queue = rd_kafka_queue_new(client->rk);
-	options = kclient_admin_options(client->rk, RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout_ms);
-	rd_kafka_DeleteTopics(client->rk, topics, count, options, queue);
+	queue = rd_kafka_queue_new(rk);
+	options = kclient_admin_options(rk, RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout_ms);
+	rd_kafka_DeleteTopics(rk, topics, count, options, queue);
 	rd_kafka_AdminOptions_destroy(options);
 	rd_kafka_DeleteTopic_destroy_array(topics, count);
 	free(topics);
-	ev = reset_wait(queue, RD_KAFKA_EVENT_DELETETOPICS_RESULT, timeout_ms, "deleting the topics",
-	                err);
+	ev = reset_wait(client->kafka, queue, RD_KAFKA_EVENT_DELETETOPICS_RESULT, timeout_ms,
+	                "deleting the topics", err);
 	rd_kafka_queue_destroy(queue);
 	if (ev == NULL)
 		return RESET_FAILED;

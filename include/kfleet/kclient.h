@@ -51,9 +51,39 @@ int kclient_setting_is_secret(const char *key);
  * touches it again when the coordinator answers: the process aborts in
  * rd_kafka_enq_once_del_source_return ("eonce->refcnt > 0"). So a caller waits for them by
  * a deadline of its own, and destroys, within the hour, a client on which it stopped
- * waiting for one: rd_kafka_destroy ends such requests safely. Caller destroys. */
+ * waiting for one: rd_kafka_destroy ends such requests safely (struct kclient below does
+ * that). Caller destroys the options. */
 rd_kafka_AdminOptions_t *kclient_admin_options(rd_kafka_t *rk, rd_kafka_admin_op_t op,
                                                int timeout_ms);
+
+/* A client that can be made again: a librdkafka handle and a copy of its configuration.
+ * A caller that stops waiting for a group coordinator's request (see
+ * kclient_admin_options) says so with kclient_gave_up; the next kclient_refresh destroys
+ * the handle, which ends such requests safely, and makes a new one. A caller refreshes
+ * once its requests are over (every queue of the old handle destroyed) and before it
+ * next uses the client: the agent after each cycle, a reset after each step. */
+struct kclient;
+
+/* A client of TYPE. Takes ownership of CONF in every case. On failure return NULL and set
+ * *err (caller frees). */
+struct kclient *kclient_open(rd_kafka_type_t type, rd_kafka_conf_t *conf, char **err);
+
+/* The client's librdkafka handle, until the next kclient_refresh that renews it. */
+rd_kafka_t *kclient_handle(const struct kclient *client);
+
+/* Note that a coordinator request on CLIENT went unanswered in time and was given up on. */
+void kclient_gave_up(struct kclient *client);
+
+/* If a request was given up on, CLIENT on a new handle, the old one destroyed. Returns 1
+ * when renewed, 0 when there was nothing to do, -1 with *err set (caller frees) when a
+ * new handle could not be made: the old one is kept and the next call tries again. */
+int kclient_refresh(struct kclient *client, char **err);
+
+/* How many times CLIENT was renewed. */
+unsigned kclient_renewals(const struct kclient *client);
+
+/* Destroy CLIENT and its handle (NULL: nothing). */
+void kclient_close(struct kclient *client);
 
 /* Wait up to TIMEOUT_MS on QUEUE for an event of TYPE; events of other types are
  * destroyed. Returns the event (caller destroys) or NULL on timeout. */

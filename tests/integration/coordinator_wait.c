@@ -5,12 +5,13 @@
  * It reads one command a line from stdin and answers each with one line on stdout:
  *   metadata   the cluster's metadata:           "metadata: ok" or "metadata: ERROR"
  *   ask MS     the offsets, options from kclient_admin_options, waited for MS by its own
- *              clock:                           "answered: ok|ERROR" or "unanswered"
+ *              clock: "answered: ok|ERROR", or "unanswered" (and kclient_gave_up)
  *   raw MS     the same with librdkafka's own request timeout of MS (what kfleet no longer
  *              does): "answered: ..." or "unanswered"
  *   late MS    waits up to MS for the answer to an earlier request: "late: ok|ERROR" or
  *              "no late answer"
- *   renew      destroys the client, with what it still holds, and makes a new one: "renewed"
+ *   refresh    kclient_refresh: "renewed" (the handle destroyed, with what it still held,
+ *              and a new one made), "kept" (nothing was given up on) or "failed: ERROR"
  *   quit       destroys the client and exits 0: "done" */
 #include "config.h"
 
@@ -22,7 +23,7 @@
 
 static const char *bootstrap, *group;
 
-static rd_kafka_t *
+static struct kclient *
 client_new(void)
 {
 	const struct kclient_setting settings[] = {
@@ -31,13 +32,13 @@ client_new(void)
 	};
 	char *err = NULL;
 	rd_kafka_conf_t *conf = kclient_conf_new(settings, 2, &err);
-	rd_kafka_t *rk = conf != NULL ? kclient_new(RD_KAFKA_CONSUMER, conf, &err) : NULL;
+	struct kclient *client = conf != NULL ? kclient_open(RD_KAFKA_CONSUMER, conf, &err) : NULL;
 
-	if (rk == NULL) {
+	if (client == NULL) {
 		fprintf(stderr, "coordinator_wait: %s\n", err);
 		exit(1);
 	}
-	return rk;
+	return client;
 }
 
 /* One answer on QUEUE within MS, printed after PREFIX; 0 when none came. */
@@ -59,6 +60,7 @@ int
 main(int argc, char **argv)
 {
 	char line[128];
+	struct kclient *client;
 	rd_kafka_t *rk;
 	rd_kafka_queue_t *queue;
 
@@ -68,7 +70,8 @@ main(int argc, char **argv)
 	}
 	bootstrap = argv[1];
 	group = argv[2];
-	rk = client_new();
+	client = client_new();
+	rk = kclient_handle(client);
 	queue = rd_kafka_queue_new(rk);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (fgets(line, sizeof line, stdin) != NULL) {
@@ -98,17 +101,26 @@ main(int argc, char **argv)
 			rd_kafka_ListConsumerGroupOffsets_destroy(request);
 			rd_kafka_AdminOptions_destroy(options);
 			/* librdkafka's own timeout answers a little after MS. */
-			if (!answer(queue, ms + (line[0] == 'r' ? 5000 : 0), "answered"))
+			if (!answer(queue, ms + (line[0] == 'r' ? 5000 : 0), "answered")) {
+				kclient_gave_up(client);
 				printf("unanswered\n");
+			}
 		} else if (sscanf(line, "late %d", &ms) == 1) {
 			if (!answer(queue, ms, "late"))
 				printf("no late answer\n");
-		} else if (strncmp(line, "renew", 5) == 0) {
+		} else if (strncmp(line, "refresh", 7) == 0) {
+			char *err = NULL;
+			int renewed;
+
 			rd_kafka_queue_destroy(queue);
-			kclient_destroy(rk);
-			rk = client_new();
+			renewed = kclient_refresh(client, &err);
+			rk = kclient_handle(client);
 			queue = rd_kafka_queue_new(rk);
-			printf("renewed\n");
+			if (renewed < 0)
+				printf("failed: %s\n", err);
+			else
+				printf("%s\n", renewed > 0 ? "renewed" : "kept");
+			free(err);
 		} else if (strncmp(line, "quit", 4) == 0) {
 			break;
 		} else {
@@ -117,7 +129,7 @@ main(int argc, char **argv)
 		}
 	}
 	rd_kafka_queue_destroy(queue);
-	kclient_destroy(rk);
+	kclient_close(client);
 	printf("done\n");
 	return 0;
 }

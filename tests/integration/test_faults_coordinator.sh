@@ -40,13 +40,16 @@ check() { # NAME GOT PATTERN
 	if grep -Eq -- "$3" <<<"$2"; then tap_ok "$1"; else tap_not_ok "$1" "got: $2" \
 		"helper's stderr: $(grep -v '^%' "$work/helper.err" | tail -n 3)"; fi
 }
+# helper_start NAME: a new helper, as coprocess W, that reads the cluster's metadata.
+helper_start() {
+	coproc W { exec "$helper" "$KAFKA_BOOTSTRAP" kfleet-coordinator-g 2>"$work/helper.err"; }
+	helper_pid=$W_PID
+	check "$1" "$(ask metadata)" '^metadata: ok$'
+}
 
 # librdkafka's own timeout: the request times out with the broker down, then the broker
 # comes back.
-coproc W { exec "$helper" "$KAFKA_BOOTSTRAP" kfleet-coordinator-g 2>"$work/helper.err"; }
-helper_pid=$W_PID
-got=$(ask metadata)
-check "the helper reads the cluster's metadata" "$got" '^metadata: ok$'
+helper_start "the helper reads the cluster's metadata"
 broker_down
 got=$(ask "raw 2000")
 echo "# librdkafka's own 2 s timeout with the broker down: $got"
@@ -63,10 +66,7 @@ else
 fi
 
 # kfleet's way: the same request, waited for by the helper's own clock.
-coproc W { exec "$helper" "$KAFKA_BOOTSTRAP" kfleet-coordinator-g 2>"$work/helper.err"; }
-helper_pid=$W_PID
-got=$(ask metadata)
-check "a new helper reads the cluster's metadata" "$got" '^metadata: ok$'
+helper_start "a new helper reads the cluster's metadata"
 broker_down
 got=$(ask "ask 2000")
 check "with the broker down the request is unanswered after 2 s, and librdkafka has not timed it out" \
@@ -77,15 +77,22 @@ got=$(ask "late 60000")
 check "once the broker is back the request is answered, late, and the helper lives" "$got" '^late: '
 echo "# answered $((SECONDS - started)) s after the broker was back: $got"
 
-# A client destroyed with such a request in it: the request ends there.
+# A client destroyed with such a request in it (kclient_refresh, as the agent and the
+# reset do after giving up): the request ends there.
 # (The first request after the kill may still go to the open connection and be answered
 # with its failure; the next waits for a coordinator.)
+got=$(ask refresh)
+check "a client that gave up on a request is renewed" "$got" '^renewed$'
+got=$(ask "ask 10000")
+check "the new client's request is answered" "$got" '^answered: ok$'
+got=$(ask refresh)
+check "a client that gave up on nothing is kept" "$got" '^kept$'
 broker_down
 got=$(ask "ask 2000")
 echo "# the first request after the broker was killed again: $got"
 got=$(ask "ask 2000")
 check "with the broker down again the next request is unanswered" "$got" '^unanswered$'
-got=$(ask renew)
+got=$(ask refresh)
 check "the client holding it is destroyed and replaced" "$got" '^renewed$'
 broker_up
 got=$(ask "late 15000")

@@ -110,7 +110,8 @@ test_secret_settings(void **state)
 	}
 }
 
-/* A client that cannot be created (consumer settings invalid at creation) takes the conf. */
+/* A client that cannot be created (consumer settings invalid at creation) takes the conf,
+ * made by kclient_new or kclient_open alike. */
 static void
 test_new_failure_reports(void **state)
 {
@@ -120,17 +121,21 @@ test_new_failure_reports(void **state)
 		{ "security.protocol", "SASL_PLAINTEXT" },
 		{ "sasl.mechanism", "PLAIN" },
 	};
-	char *err = NULL;
-	rd_kafka_conf_t *conf = kclient_conf_new(settings, 3, &err);
-	rd_kafka_t *rk;
 
 	(void)state;
-	assert_non_null(conf);
-	rk = kclient_new(RD_KAFKA_PRODUCER, conf, &err);
-	assert_null(rk);
-	assert_non_null(err);
-	assert_non_null(strstr(err, "cannot create Kafka client"));
-	free(err);
+	for (int open = 0; open <= 1; open++) {
+		char *err = NULL;
+		rd_kafka_conf_t *conf = kclient_conf_new(settings, 3, &err);
+
+		assert_non_null(conf);
+		if (open)
+			assert_null(kclient_open(RD_KAFKA_CONSUMER, conf, &err));
+		else
+			assert_null(kclient_new(RD_KAFKA_PRODUCER, conf, &err));
+		assert_non_null(err);
+		assert_non_null(strstr(err, "cannot create Kafka client"));
+		free(err);
+	}
 }
 
 /* kclient_error: what it says for each kind of error, by table. No client failed here,
@@ -193,6 +198,56 @@ test_error_names_the_connection_failure(void **state)
 	free(text);
 }
 
+/* The client.id RK was made with. */
+static void
+assert_client_id(rd_kafka_t *rk, const char *expected)
+{
+	char value[64];
+	size_t size = sizeof value;
+
+	assert_int_equal(rd_kafka_conf_get(rd_kafka_conf(rk), "client.id", value, &size),
+	                 RD_KAFKA_CONF_OK);
+	assert_string_equal(value, expected);
+}
+
+/* kclient_refresh: nothing to do until a request is given up on; then a new handle with
+ * the same settings, once; counted. */
+static void
+test_refresh_renews_after_a_give_up(void **state)
+{
+	static const struct kclient_setting settings[] = {
+		{ "bootstrap.servers", "127.0.0.1:1" },
+		{ "client.id", "kfleet-refresh" },
+	};
+	char *err = NULL;
+	rd_kafka_conf_t *conf = kclient_conf_new(settings, 2, &err);
+	struct kclient *client;
+	rd_kafka_t *first;
+
+	(void)state;
+	assert_non_null(conf);
+	client = kclient_open(RD_KAFKA_CONSUMER, conf, &err);
+	assert_non_null(client);
+	first = kclient_handle(client);
+	assert_non_null(first);
+	assert_int_equal(kclient_refresh(client, &err), 0);
+	assert_null(err);
+	assert_ptr_equal(kclient_handle(client), first);
+	assert_int_equal(kclient_renewals(client), 0);
+
+	kclient_gave_up(client);
+	assert_int_equal(kclient_refresh(client, &err), 1);
+	assert_null(err);
+	assert_ptr_not_equal(kclient_handle(client), first);
+	assert_client_id(kclient_handle(client), "kfleet-refresh");
+	assert_int_equal(kclient_renewals(client), 1);
+	first = kclient_handle(client);
+	assert_int_equal(kclient_refresh(client, &err), 0);     /* once per give-up */
+	assert_ptr_equal(kclient_handle(client), first);
+	kclient_close(client);
+	kclient_close(NULL);
+}
+
 int
 main(void)
 {
@@ -203,6 +258,7 @@ main(void)
 		cmocka_unit_test(test_new_failure_reports),
 		cmocka_unit_test(test_error_texts),
 		cmocka_unit_test(test_error_names_the_connection_failure),
+		cmocka_unit_test(test_refresh_renews_after_a_give_up),
 	};
 
 	return cmocka_run_group_tests_name("kclient", tests, NULL, NULL);
