@@ -208,6 +208,21 @@ fi
 agent_stop_check "$agent_pid" 15 "$work/agent.log"
 agent_pid=""
 tap_run "the catalog is intact" 0 '^ok$' sqlite3 "$KFLEET_CATALOG" 'PRAGMA integrity_check'
+# A cycle that gave up on a group coordinator's request (a dead broker's groups, until
+# their coordinator moves) ends on a new client (kclient_refresh), which ends that request:
+# every such give-up is followed by a renewal, or by the warn line of one that failed.
+renewal_check=$(awk '
+	/: committed offsets: no answer within|group descriptions unanswered after/ { gave++; open = 1 }
+	/: a new Kafka client, as requests|: cannot replace the client/ { renewed++; open = 0 }
+	END { printf "%d %d %d\n", gave, renewed, open }' "$work/agent.log")
+read -r gave_ups renewals unrenewed <<<"$renewal_check"
+echo "# the agent gave up on $gave_ups coordinator request(s) and renewed its client $renewals time(s)"
+if [ "$unrenewed" -eq 0 ] && { [ "$gave_ups" -eq 0 ] || [ "$renewals" -ge 1 ]; }; then
+	tap_ok "every give-up on a coordinator is followed by a new client"
+else
+	tap_not_ok "every give-up on a coordinator is followed by a new client" \
+		"$(grep -E 'no answer within|unanswered after|new Kafka client|cannot replace' "$work/agent.log" | tail -n 5)"
+fi
 # Through the crash, the stop and the return: the agent's own lines only, each with its
 # level (none of librdkafka's "%3|...|FAIL|" lines, no line without a level).
 strays=$(grep -Ev '^kfleet-agent: (error|warn|info|debug): ' "$work/agent.log" | head -n 5)
