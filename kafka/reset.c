@@ -71,15 +71,20 @@ reset_client_new(const struct cluster_config *config, char **err)
 
 /* CLIENT on a new librdkafka client if a step gave up on a request (see kclient_refresh):
  * destroying the old one ends the requests it still holds, which are then never sent.
- * Every queue of the old one must be gone. One that cannot be made is tried again at the
- * next step; meanwhile the old one serves. */
-static void
-reset_client_refresh(struct reset_client *client)
+ * Every queue of the old one must be gone. Returns -1 when a new one cannot be made, with
+ * *ERR set if ERR is not NULL (caller frees): it is tried again at the next step, and
+ * meanwhile the old one serves. */
+static int
+reset_client_refresh(struct reset_client *client, char **err)
 {
-	char *err = NULL;
+	char *why = NULL;
+	int renewed = kclient_refresh(client->kafka, &why);
 
-	kclient_refresh(client->kafka, &err);
-	free(err);
+	if (err != NULL)
+		*err = why;
+	else
+		free(why);
+	return renewed < 0 ? -1 : 0;
 }
 
 void
@@ -298,16 +303,20 @@ reset_take_description(struct reset_group *g, const rd_kafka_ConsumerGroupDescri
 		g->member_count = 0;
 }
 
-/* The answer EV for group G: NULL when its state was taken, else why not (caller frees). */
-static char *
-reset_describe_answer(struct reset_group *g, rd_kafka_event_t *ev)
+/* The answer EV for group G: whether its state was taken, else *WHY says why not (caller
+ * frees; NULL when out of memory). */
+static bool
+reset_describe_answer(struct reset_group *g, rd_kafka_event_t *ev, char **why)
 {
 	const rd_kafka_ConsumerGroupDescription_t **described;
 	size_t count;
 
-	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR)
-		return strfmt("group %s: its state could not be read (%s); %s", g->group,
+	*why = NULL;
+	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		*why = strfmt("group %s: its state could not be read (%s); %s", g->group,
 		              rd_kafka_event_error_string(ev), RESET_COORDINATOR_ADVICE);
+		return false;
+	}
 	described = rd_kafka_DescribeConsumerGroups_result_groups(
 		rd_kafka_event_DescribeConsumerGroups_result(ev), &count);
 	for (size_t i = 0; i < count; i++) {
@@ -316,14 +325,17 @@ reset_describe_answer(struct reset_group *g, rd_kafka_event_t *ev)
 
 		if (strcmp(g->group, rd_kafka_ConsumerGroupDescription_group_id(d)) != 0)
 			continue;
-		if (error != NULL)
-			return strfmt("group %s: its state could not be read (%s); %s", g->group,
+		if (error != NULL) {
+			*why = strfmt("group %s: its state could not be read (%s); %s", g->group,
 			              rd_kafka_error_string(error), RESET_COORDINATOR_ADVICE);
+			return false;
+		}
 		reset_take_description(g, d);
-		return NULL;
+		return true;
 	}
-	return strfmt("group %s: its state could not be read (the broker's answer did not name "
+	*why = strfmt("group %s: its state could not be read (the broker's answer did not name "
 	              "it); %s", g->group, RESET_COORDINATOR_ADVICE);
+	return false;
 }
 
 /* State and members of every group of PLAN (their names set), one request each, all at
@@ -360,6 +372,7 @@ reset_describe(struct kclient *kafka, rd_kafka_queue_t *queue, int timeout_ms,
 		                                          RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT,
 		                                          left > 0 ? (int)left : 0);
 		uintptr_t asked;
+		bool taken;
 		char *why;
 
 		if (ev == NULL)
@@ -371,11 +384,11 @@ reset_describe(struct kclient *kafka, rd_kafka_queue_t *queue, int timeout_ms,
 		}
 		answered[asked - 1] = true;
 		waiting--;
-		why = reset_describe_answer(&plan->groups[asked - 1], ev);
+		taken = reset_describe_answer(&plan->groups[asked - 1], ev, &why);
 		rd_kafka_event_destroy(ev);
-		if (why == NULL)
+		if (taken)
 			continue;
-		if (group_errors != NULL) {
+		if (group_errors != NULL && why != NULL) {
 			group_errors[asked - 1] = why;
 		} else {
 			*err = why;
@@ -389,8 +402,8 @@ reset_describe(struct kclient *kafka, rd_kafka_queue_t *queue, int timeout_ms,
 			continue;
 		why = strfmt("group %s: its state could not be read (no answer within %d s); %s",
 		             plan->groups[i].group, timeout_ms / 1000, RESET_COORDINATOR_ADVICE);
-		if (group_errors != NULL) {
-			group_errors[i] = why != NULL ? why : strdup("out of memory");
+		if (group_errors != NULL && why != NULL) {
+			group_errors[i] = why;
 		} else {
 			*err = why;
 			status = RESET_FAILED;
@@ -803,7 +816,7 @@ reset_plan_build(struct reset_client *client, const struct reset_request *reques
 
 	*err = NULL;
 	*plan = NULL;
-	reset_client_refresh(client);
+	reset_client_refresh(client, NULL);
 	b.rk = kclient_handle(client->kafka);
 	b.queue = rd_kafka_queue_new(b.rk);
 	if (b.plan == NULL)
@@ -813,7 +826,7 @@ reset_plan_build(struct reset_client *client, const struct reset_request *reques
 	if (b.metadata != NULL)
 		rd_kafka_metadata_destroy(b.metadata);
 	rd_kafka_queue_destroy(b.queue);
-	reset_client_refresh(client);
+	reset_client_refresh(client, NULL);
 	if (status != RESET_OK) {
 		if (*err == NULL)
 			*err = strdup("out of memory");
@@ -1209,9 +1222,23 @@ reset_commit_all(struct reset_client *client, rd_kafka_queue_t **queuep, int tim
 		if (!pending[i].answered && !reset_reading_back(&pending[i]))
 			reset_take_commit(&pending[i], NULL, timeout_ms);
 	if (waiting > 0) {
+		char *why = NULL;
+
 		kclient_gave_up(client->kafka);
 		rd_kafka_queue_destroy(queue);
-		reset_client_refresh(client);
+		if (reset_client_refresh(client, &why) < 0) {
+			/* The unanswered commits may still land: a read back proves nothing. */
+			char *text = strfmt("cannot make a new Kafka client to read back with: %s",
+			                    why != NULL ? why : "out of memory");
+
+			for (size_t i = 0; i < count; i++)
+				if (!pending[i].answered) {
+					reset_give_up_read_back(&pending[i], text);
+					reset_answered(&pending[i], applied, opaque);
+				}
+			free(text);
+		}
+		free(why);
 		rk = kclient_handle(client->kafka);
 		queue = *queuep = rd_kafka_queue_new(rk);
 	}
@@ -1296,7 +1323,7 @@ reset_plan_apply(struct reset_client *client, struct reset_plan *plan, int timeo
 		*err = strdup("out of memory");
 		return RESET_FAILED;
 	}
-	reset_client_refresh(client);
+	reset_client_refresh(client, NULL);
 	queue = rd_kafka_queue_new(kclient_handle(client->kafka));
 	/* The plan may have been printed minutes ago: describe the groups again. A group
 	 * whose state cannot be read is not written; the others go on. */
@@ -1332,7 +1359,7 @@ reset_plan_apply(struct reset_client *client, struct reset_plan *plan, int timeo
 		free(group_errors[g]);
 	free(group_errors);
 	rd_kafka_queue_destroy(queue);
-	reset_client_refresh(client);
+	reset_client_refresh(client, NULL);
 	if (status != RESET_OK)
 		return status;
 	for (size_t g = 0; g < plan->group_count; g++) {

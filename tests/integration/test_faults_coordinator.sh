@@ -56,6 +56,7 @@ echo "# librdkafka's own 2 s timeout with the broker down: $got"
 broker_up
 started=$SECONDS
 got=$(ask "late 30000")
+[ "$got" = eof ] || ask quit >/dev/null     # it lived: end it rather than wait for ever
 status=0
 wait "$helper_pid" 2>/dev/null || status=$?
 if [ "$got" = eof ] && [ "$status" -ne 0 ]; then
