@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,8 +50,8 @@ agent_log(enum agent_log_level level, const char *fmt, ...)
 void
 agent_log_librdkafka(int level, const char *facility, const char *message)
 {
-	enum agent_log_level ours = level <= 4 && strcmp(facility, "CONFWARN") == 0 ? LOG_WARN
-	                                                                            : LOG_DEBUG;
+	bool warns = strcmp(facility, "CONFWARN") == 0 || strcmp(facility, "DESTROY") == 0;
+	enum agent_log_level ours = level <= 4 && warns ? LOG_WARN : LOG_DEBUG;
 
 	agent_log(ours, "librdkafka: %s: %s", facility, message);
 }

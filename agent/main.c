@@ -483,7 +483,7 @@ agent_supervise(pid_t *child)
 
 	for (;;) {
 		pid_t parent = getpid(), done;
-		bool cycled = false;
+		bool cycled = false, told_to_stop = false;
 		int status, cycled_pipe[2];
 
 		if (pipe(cycled_pipe) < 0) {
@@ -512,14 +512,18 @@ agent_supervise(pid_t *child)
 		close(cycled_pipe[1]);
 		fcntl(cycled_pipe[0], F_SETFL, O_NONBLOCK);
 		while ((done = waitpid(*child, &status, WNOHANG)) == 0) {
-			if (agent_stop)
+			struct timespec tick = { .tv_sec = 0, .tv_nsec = 100 * 1000000 };
+
+			if (agent_stop && !told_to_stop) {
 				kill(*child, SIGTERM);
+				told_to_stop = true;
+			}
 			if (agent_reload) {
 				agent_reload = 0;
 				kill(*child, SIGHUP);
 			}
 			cycled = cycled || agent_child_cycled(cycled_pipe[0]);
-			agent_sleep(100);
+			nanosleep(&tick, NULL);     /* not agent_sleep: it returns at once once stopping */
 		}
 		cycled = cycled || agent_child_cycled(cycled_pipe[0]);
 		close(cycled_pipe[0]);

@@ -135,12 +135,91 @@ kclient_error(rd_kafka_t *rk, const char *what, rd_kafka_resp_err_t err)
 	return strfmt("%s: %s", what, rd_kafka_err2str(err));
 }
 
+/* How long kclient_destroy waits for rd_kafka_destroy. */
+#define KCLIENT_DESTROY_WAIT_MS 5000
+
+/* One rd_kafka_destroy on a thread of its own; freed by whichever of it and its caller
+ * is last. */
+struct kclient_ending {
+	rd_kafka_t *rk;
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;
+	bool done, abandoned;
+};
+
+static void *
+kclient_ending_run(void *arg)
+{
+	struct kclient_ending *e = arg;
+	bool abandoned;
+
+	rd_kafka_destroy(e->rk);
+	pthread_mutex_lock(&e->lock);
+	e->done = true;
+	abandoned = e->abandoned;
+	pthread_cond_signal(&e->done_cond);
+	pthread_mutex_unlock(&e->lock);
+	if (abandoned)
+		free(e);
+	return NULL;
+}
+
+/* rd_kafka_destroy(RK), waited for KCLIENT_DESTROY_WAIT_MS at most. librdkafka 2.0.2 can
+ * wait for ever: a coordinator request waiting for its coordinator to come up, with a
+ * FindCoordinator in flight when the client ends, keeps a reference to that broker that
+ * only the FindCoordinator's answer, never served once the client ends, would drop (seen
+ * with every broker of a cluster stopped by SIGSTOP). Such a client is left to its
+ * threads (its memory with them), which is better than a process that hangs. Returns
+ * whether it ended in time. */
+static bool
+kclient_end(rd_kafka_t *rk)
+{
+	struct kclient_ending *e = calloc(1, sizeof *e);
+	struct timespec until;
+	pthread_t thread;
+	bool done;
+
+	if (e == NULL) {
+		rd_kafka_destroy(rk);
+		return true;
+	}
+	e->rk = rk;
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->done_cond, NULL);
+	if (pthread_create(&thread, NULL, kclient_ending_run, e) != 0) {
+		pthread_cond_destroy(&e->done_cond);
+		pthread_mutex_destroy(&e->lock);
+		free(e);
+		rd_kafka_destroy(rk);
+		return true;
+	}
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += KCLIENT_DESTROY_WAIT_MS / 1000;
+	pthread_mutex_lock(&e->lock);
+	while (!e->done && pthread_cond_timedwait(&e->done_cond, &e->lock, &until) == 0)
+		;
+	done = e->done;
+	e->abandoned = !done;
+	pthread_mutex_unlock(&e->lock);
+	if (!done) {
+		pthread_detach(thread);
+		return false;
+	}
+	pthread_join(thread, NULL);
+	pthread_cond_destroy(&e->done_cond);
+	pthread_mutex_destroy(&e->lock);
+	free(e);
+	return true;
+}
+
 void
 kclient_destroy(rd_kafka_t *rk)
 {
 	if (rk == NULL)
 		return;
-	rd_kafka_destroy(rk);
+	if (!kclient_end(rk) && kclient_sink != NULL)
+		kclient_sink(4, "DESTROY", "a client did not end within 5 s (librdkafka 2.0.2 "
+		             "waiting on a group coordinator's broker): left to its threads");
 	pthread_mutex_lock(&kclient_failure_lock);
 	for (unsigned i = 0; i < KCLIENT_FAILURE_SLOTS; i++)
 		if (kclient_failures[i].rk == rk) {

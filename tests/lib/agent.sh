@@ -13,5 +13,6 @@ agent_stop_check() {
 		tap_ok "SIGTERM stops the agent with status 0 within $seconds s"
 	else
 		tap_not_ok "SIGTERM stops the agent with status 0 within $seconds s" "$(tail -n 5 "$log")"
+		pkill -9 -P "$pid" 2>/dev/null; kill -9 "$pid" 2>/dev/null   # no orphan holds the log
 	fi
 }
