@@ -165,12 +165,12 @@ kclient_ending_run(void *arg)
 }
 
 /* rd_kafka_destroy(RK), waited for KCLIENT_DESTROY_WAIT_MS at most. librdkafka 2.0.2 can
- * wait for ever: a coordinator request waiting for its coordinator to come up, with a
- * FindCoordinator in flight when the client ends, keeps a reference to that broker that
- * only the FindCoordinator's answer, never served once the client ends, would drop (seen
- * with every broker of a cluster stopped by SIGSTOP). Such a client is left to its
- * threads (its memory with them), which is better than a process that hangs. Returns
- * whether it ended in time. */
+ * wait for ever: seen with every broker of a cluster stopped by SIGSTOP after a cycle that
+ * gave up on group descriptions, rd_kafka_destroy joined its main thread while the thread
+ * of the group coordinator's broker stayed, held by a reference (its coordinator-request
+ * code keeps some across FindCoordinator answers and retries that a terminating client
+ * never serves). Such a client is left to its threads (its memory with them), which is
+ * better than a process that hangs. Returns whether it ended in time. */
 static bool
 kclient_end(rd_kafka_t *rk)
 {
