@@ -47,10 +47,8 @@ int collector_run(struct collector *collector, int timeout_ms, struct collect_re
 
 void collect_result_free(struct collect_result *result);
 
-/* The wall clock in milliseconds since the epoch, as snapshots carry times. */
+/* The wall clock in milliseconds since the epoch, as snapshots carry times (durations
+ * and deadlines: kconn_now_ms). */
 int64_t collect_now_ms(void);
-
-/* The monotonic clock in milliseconds, for durations and deadlines. */
-int64_t collect_clock_ms(void);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include "agent/collect.h"
 #include "agent/http.h"
+#include "agent/kconn.h"
 #include "agent/log.h"
 #include "kfleet/cluster_config.h"
 #include "kfleet/history.h"
@@ -354,7 +355,7 @@ agent_cycle(struct agent *agent)
 		if (result->snapshot.section_errors[s] != NULL)
 			agent_log(LOG_WARN, "%s: %s: %s", config->cluster, snapshot_section_name(s),
 			          result->snapshot.section_errors[s]);
-	int64_t write_started = collect_clock_ms();
+	int64_t write_started = kconn_now_ms();
 
 	if (agent_write(agent, result, &err) < 0) {
 		status = 1;
@@ -372,7 +373,7 @@ agent_cycle(struct agent *agent)
 		          agent_count(groups, s, SNAPSHOT_GROUPS, s->group_count),
 		          agent_count(acls, s, SNAPSHOT_ACLS, s->acl_count),
 		          (long long)result->snapshot.cycle_duration_ms,
-		          (long long)(collect_clock_ms() - write_started), r->metadata, r->list_offsets,
+		          (long long)(kconn_now_ms() - write_started), r->metadata, r->list_offsets,
 		          r->describe_configs, r->describe_acls, r->list_groups, r->describe_groups,
 		          r->list_group_offsets);
 	}
@@ -418,7 +419,7 @@ agent_loop(struct agent *agent, const char *path)
 	int64_t backoff_ms = AGENT_FIRST_BACKOFF_MS;
 
 	while (!agent_stop) {
-		int64_t started = collect_clock_ms(), wait_ms;
+		int64_t started = kconn_now_ms(), wait_ms;
 
 		int cycled = agent_cycle(agent);
 
@@ -431,7 +432,7 @@ agent_loop(struct agent *agent, const char *path)
 		/* Collected (written or not): the cluster is fine, the interval holds. */
 		if (cycled >= 0) {
 			backoff_ms = AGENT_FIRST_BACKOFF_MS;
-			wait_ms = agent->config->interval_ms - (collect_clock_ms() - started);
+			wait_ms = agent->config->interval_ms - (kconn_now_ms() - started);
 		} else {
 			wait_ms = backoff_ms < agent->config->interval_ms ? backoff_ms
 			                                                  : agent->config->interval_ms;
