@@ -138,29 +138,10 @@ kclient_error(rd_kafka_t *rk, const char *what, rd_kafka_resp_err_t err)
 /* How long kclient_destroy waits for rd_kafka_destroy. */
 #define KCLIENT_DESTROY_WAIT_MS 5000
 
-/* One rd_kafka_destroy on a thread of its own; freed by whichever of it and its caller
- * is last. */
-struct kclient_ending {
-	rd_kafka_t *rk;
-	pthread_mutex_t lock;
-	pthread_cond_t done_cond;
-	bool done, abandoned;
-};
-
 static void *
-kclient_ending_run(void *arg)
+kclient_end_run(void *rk)
 {
-	struct kclient_ending *e = arg;
-	bool abandoned;
-
-	rd_kafka_destroy(e->rk);
-	pthread_mutex_lock(&e->lock);
-	e->done = true;
-	abandoned = e->abandoned;
-	pthread_cond_signal(&e->done_cond);
-	pthread_mutex_unlock(&e->lock);
-	if (abandoned)
-		free(e);
+	rd_kafka_destroy(rk);
 	return NULL;
 }
 
@@ -174,42 +155,19 @@ kclient_ending_run(void *arg)
 static bool
 kclient_end(rd_kafka_t *rk)
 {
-	struct kclient_ending *e = calloc(1, sizeof *e);
 	struct timespec until;
 	pthread_t thread;
-	bool done;
 
-	if (e == NULL) {
+	if (pthread_create(&thread, NULL, kclient_end_run, rk) != 0) {
 		rd_kafka_destroy(rk);
 		return true;
 	}
-	e->rk = rk;
-	pthread_mutex_init(&e->lock, NULL);
-	pthread_cond_init(&e->done_cond, NULL);
-	if (pthread_create(&thread, NULL, kclient_ending_run, e) != 0) {
-		pthread_cond_destroy(&e->done_cond);
-		pthread_mutex_destroy(&e->lock);
-		free(e);
-		rd_kafka_destroy(rk);
-		return true;
-	}
-	clock_gettime(CLOCK_REALTIME, &until);
+	clock_gettime(CLOCK_REALTIME, &until);      /* pthread_timedjoin_np's clock */
 	until.tv_sec += KCLIENT_DESTROY_WAIT_MS / 1000;
-	pthread_mutex_lock(&e->lock);
-	while (!e->done && pthread_cond_timedwait(&e->done_cond, &e->lock, &until) == 0)
-		;
-	done = e->done;
-	e->abandoned = !done;
-	pthread_mutex_unlock(&e->lock);
-	if (!done) {
-		pthread_detach(thread);
-		return false;
-	}
-	pthread_join(thread, NULL);
-	pthread_cond_destroy(&e->done_cond);
-	pthread_mutex_destroy(&e->lock);
-	free(e);
-	return true;
+	if (pthread_timedjoin_np(thread, NULL, &until) == 0)
+		return true;
+	pthread_detach(thread);
+	return false;
 }
 
 void
