@@ -335,14 +335,16 @@ agent_cycle(struct agent *agent)
 	if (collector_run(agent->collector, timeout_ms, &result, &err) < 0) {
 		char *reason = err;
 
+		/* Served first: by the time the log says so, /readyz and /metrics do too, and
+		 * a catalog slow to write (locked, a full disk) cannot hold them back. */
+		if (agent->http != NULL)
+			http_publish_failure(agent->http, reason);
 		agent_log(LOG_WARN, "%s: unreachable: %s", config->cluster, reason);
 		if (snapshot_mark_unreachable(agent->store, config->cluster, reason, collect_now_ms(),
 		                              &err) < 0) {
 			agent_log(LOG_ERROR, "%s", err);
 			free(err);
 		}
-		if (agent->http != NULL)
-			http_publish_failure(agent->http, reason);
 		free(reason);
 		return -1;
 	}
