@@ -29,6 +29,7 @@
 #include "agent/kconn.h"
 #include "agent/log.h"
 #include "agent/quotas.h"
+#include "kfleet/monotonic.h"
 #include "kfleet/strfmt.h"
 
 #define COLLECT_CONFIG_BATCH 200       /* topics per DescribeConfigs request */
@@ -822,7 +823,7 @@ collect_group_offsets_request(struct cycle *cycle, size_t index)
 		collect_options(cycle, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
 
 	rd_kafka_AdminOptions_set_opaque(options, (void *)(uintptr_t)(index + 1));
-	cycle->offsets_asked_ms[index] = kconn_now_ms();
+	cycle->offsets_asked_ms[index] = monotonic_ms();
 	rd_kafka_ListConsumerGroupOffsets(cycle->rk, &request, 1, options,
 	                                  cycle->queue);
 	rd_kafka_ListConsumerGroupOffsets_destroy(request);
@@ -932,7 +933,7 @@ static const struct {
 static int
 collect_serve_one(struct cycle *cycle, int64_t until_ms)
 {
-	int64_t left = until_ms - kconn_now_ms();
+	int64_t left = until_ms - monotonic_ms();
 	rd_kafka_event_t *ev;
 
 	/* Past the deadline, still take what has already come. */
@@ -980,7 +981,7 @@ static void
 collect_groups(struct cycle *cycle)
 {
 	int requests = collect_describe_groups_request(cycle);
-	int64_t until = kconn_now_ms() + cycle->timeout_ms;
+	int64_t until = monotonic_ms() + cycle->timeout_ms;
 	size_t next = 0, first = 0;
 
 	/* The descriptions, for a request's timeout: a group whose coordinator does not answer
@@ -1012,7 +1013,7 @@ collect_groups(struct cycle *cycle)
 		until = oldest + cycle->timeout_ms;
 		if (collect_serve_one(cycle, until < cycle->deadline_ms ? until : cycle->deadline_ms) == 0)
 			continue;
-		now = kconn_now_ms();
+		now = monotonic_ms();
 		if (now >= cycle->deadline_ms) {
 			collect_section_error(cycle, SNAPSHOT_GROUPS,
 			                      "committed offsets of %zu groups unanswered after %d ms",
@@ -1029,7 +1030,7 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 {
 	struct collect_result *result = calloc(1, sizeof *result);
 	struct cycle cycle = { .collector = c, .result = result, .timeout_ms = timeout_ms };
-	int64_t started = kconn_now_ms(), log_ends_asked, log_ends_read;
+	int64_t started = monotonic_ms(), log_ends_asked, log_ends_read;
 	rd_kafka_resp_err_t rc;
 	char *cluster_id;
 	int pending;
@@ -1083,7 +1084,7 @@ collector_run(struct collector *c, int timeout_ms, struct collect_result **out, 
 	 * requests), not when the cycle began: time lag interpolates between log end offsets
 	 * by this time, and the metadata before them can take a while on a large cluster. */
 	result->snapshot.collected_at_ms = log_ends_asked + (log_ends_read - log_ends_asked) / 2;
-	result->snapshot.cycle_duration_ms = kconn_now_ms() - started;
+	result->snapshot.cycle_duration_ms = monotonic_ms() - started;
 	rd_kafka_queue_destroy(cycle.queue);
 	collector_refresh(c);
 	*out = result;

@@ -48,7 +48,7 @@ int collector_run(struct collector *collector, int timeout_ms, struct collect_re
 void collect_result_free(struct collect_result *result);
 
 /* The wall clock in milliseconds since the epoch, as snapshots carry times (durations
- * and deadlines: kconn_now_ms). */
+ * and deadlines: monotonic_ms, kfleet/monotonic.h). */
 int64_t collect_now_ms(void);
 
 #endif

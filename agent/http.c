@@ -32,6 +32,7 @@
 #include "agent/http_request.h"
 #include "agent/log.h"
 #include "kfleet/listing.h"
+#include "kfleet/monotonic.h"
 #include "kfleet/topology.h"
 #include "kfleet/topology_render.h"
 #include "kfleet/store.h"
@@ -77,15 +78,6 @@ struct http {
 /* What a handler answers: a status and a response, or NULL for "out of memory". */
 typedef struct MHD_Response *(*http_handler_fn)(struct http *http, const struct http_route *route,
                                                 unsigned *status);
-
-static int64_t
-http_monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static char *
 http_strdup(const char *text)
@@ -184,7 +176,7 @@ http_readyz(struct http *http, const struct http_route *route, unsigned *status)
 
 	(void)route;
 	pthread_mutex_lock(&http->state_lock);
-	age_ms = http->collected_ms != 0 ? http_monotonic_ms() - http->collected_ms : -1;
+	age_ms = http->collected_ms != 0 ? monotonic_ms() - http->collected_ms : -1;
 	if (age_ms >= 0 && age_ms < HTTP_READY_INTERVALS * http->interval_ms) {
 		*status = MHD_HTTP_OK;
 		/* Collected, the metrics are current: a catalog not written is said, not unready. */
@@ -733,7 +725,7 @@ http_publish(struct http *http, struct collect_result *result,
 	http->failure = NULL;
 	http->catalog_up = catalog_error == NULL;
 	http->catalog_error = catalog_copy;
-	http->collected_ms = http_monotonic_ms();
+	http->collected_ms = monotonic_ms();
 	http->generation++;
 	pthread_mutex_unlock(&http->state_lock);
 	collect_result_free(old);

@@ -23,6 +23,7 @@
 #include <openssl/x509v3.h>
 
 #include "agent/kconn.h"
+#include "kfleet/monotonic.h"
 #include "kfleet/strfmt.h"
 #include "agent/scram.h"
 
@@ -58,21 +59,12 @@ kconn_set_err(char **err, const char *fmt, ...)
 	va_end(ap);
 }
 
-int64_t
-kconn_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait until the socket is ready for EVENTS, or the deadline passes. */
 static enum kconn_status
 kconn_wait(struct kconn *conn, short events, char **err)
 {
 	for (;;) {
-		int64_t left = conn->deadline_ms - kconn_now_ms();
+		int64_t left = conn->deadline_ms - monotonic_ms();
 		struct pollfd pfd = { .fd = conn->fd, .events = events };
 		int rc;
 

@@ -51,8 +51,8 @@ struct kconn_config {
 struct kconn;
 
 /* Connect to HOST:PORT, then TLS, ApiVersions (v0) and SASL as CONFIG says, all before
- * DEADLINE_MS (kconn_now_ms's clock). Returns the status; on success *CONN is the
- * connection (kconn_close), otherwise *ERR says why (caller frees). */
+ * DEADLINE_MS (on monotonic_ms's clock, kfleet/monotonic.h). Returns the status; on
+ * success *CONN is the connection (kconn_close), otherwise *ERR says why (caller frees). */
 enum kconn_status kconn_open(const struct kconn_config *config, const char *host, int port,
                              int64_t deadline_ms, struct kconn **conn, char **err);
 
@@ -70,8 +70,5 @@ enum kconn_status kconn_request(struct kconn *conn, int api_key, int version, bo
 
 /* Requests sent on CONN so far (ApiVersions and SASL included). */
 int kconn_requests(const struct kconn *conn);
-
-/* Milliseconds of a monotonic clock, for deadlines. */
-int64_t kconn_now_ms(void);
 
 #endif

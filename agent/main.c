@@ -26,6 +26,7 @@
 #include "agent/log.h"
 #include "kfleet/cluster_config.h"
 #include "kfleet/history.h"
+#include "kfleet/monotonic.h"
 #include "kfleet/owners.h"
 #include "kfleet/snapshot.h"
 #include "kfleet/store.h"
@@ -357,7 +358,7 @@ agent_cycle(struct agent *agent)
 		if (result->snapshot.section_errors[s] != NULL)
 			agent_log(LOG_WARN, "%s: %s: %s", config->cluster, snapshot_section_name(s),
 			          result->snapshot.section_errors[s]);
-	int64_t write_started = kconn_now_ms();
+	int64_t write_started = monotonic_ms();
 
 	if (agent_write(agent, result, &err) < 0) {
 		status = 1;
@@ -375,7 +376,7 @@ agent_cycle(struct agent *agent)
 		          agent_count(groups, s, SNAPSHOT_GROUPS, s->group_count),
 		          agent_count(acls, s, SNAPSHOT_ACLS, s->acl_count),
 		          (long long)result->snapshot.cycle_duration_ms,
-		          (long long)(kconn_now_ms() - write_started), r->metadata, r->list_offsets,
+		          (long long)(monotonic_ms() - write_started), r->metadata, r->list_offsets,
 		          r->describe_configs, r->describe_acls, r->list_groups, r->describe_groups,
 		          r->list_group_offsets);
 	}
@@ -421,7 +422,7 @@ agent_loop(struct agent *agent, const char *path)
 	int64_t backoff_ms = AGENT_FIRST_BACKOFF_MS;
 
 	while (!agent_stop) {
-		int64_t started = kconn_now_ms(), wait_ms;
+		int64_t started = monotonic_ms(), wait_ms;
 
 		int cycled = agent_cycle(agent);
 
@@ -434,7 +435,7 @@ agent_loop(struct agent *agent, const char *path)
 		/* Collected (written or not): the cluster is fine, the interval holds. */
 		if (cycled >= 0) {
 			backoff_ms = AGENT_FIRST_BACKOFF_MS;
-			wait_ms = agent->config->interval_ms - (kconn_now_ms() - started);
+			wait_ms = agent->config->interval_ms - (monotonic_ms() - started);
 		} else {
 			wait_ms = backoff_ms < agent->config->interval_ms ? backoff_ms
 			                                                  : agent->config->interval_ms;

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "agent/kconn.h"
+#include "kfleet/monotonic.h"
 #include "kfleet/strfmt.h"
 #include "agent/kwire.h"
 #include "agent/quotas.h"
@@ -540,7 +541,7 @@ quotas_describe(const struct kclient_setting *settings, size_t count, int timeou
 	struct kconn_config config;
 	struct quotas_server *servers;
 	size_t server_count;
-	int64_t deadline = kconn_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	int64_t deadline = monotonic_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	char *failures = NULL;
 	int status;
 
@@ -557,7 +558,7 @@ quotas_describe(const struct kclient_setting *settings, size_t count, int timeou
 	}
 	status = QUOTAS_FAILED;
 	for (size_t i = 0; i < server_count; i++) {
-		int64_t now = kconn_now_ms(), left = deadline - now;
+		int64_t now = monotonic_ms(), left = deadline - now;
 		struct kconn *conn = NULL;
 		char *cause = NULL, *joined = NULL;
 		enum kconn_status opened;

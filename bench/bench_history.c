@@ -24,6 +24,7 @@
 #include <sqlite3.h>
 
 #include "kfleet/history.h"
+#include "kfleet/monotonic.h"
 #include "kfleet/snapshot.h"
 #include "kfleet/store.h"
 
@@ -52,15 +53,6 @@ bench_calloc(size_t count, size_t size)
 		exit(1);
 	}
 	return p;
-}
-
-static double
-bench_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void
@@ -189,7 +181,7 @@ bench_group_lag(struct store *store, const struct bench *b, int days, int64_t en
 				struct history_point *series = NULL;
 				size_t count = 0;
 				char *err = NULL;
-				double started = bench_now(), took;
+				double started = monotonic_seconds(), took;
 
 				if (history_group_lag(store, "bench", group, since, &series, &count,
 				                      &err) < 0) {
@@ -197,7 +189,7 @@ bench_group_lag(struct store *store, const struct bench *b, int days, int64_t en
 					free(err);
 					return;
 				}
-				took = bench_now() - started;
+				took = monotonic_seconds() - started;
 				total += took;
 				if (took > slowest)
 					slowest = took;
@@ -269,7 +261,7 @@ main(int argc, char **argv)
 	printf("# %zu partitions (%zu topics, %zu groups, %d%% quiet), a cycle every %d s for "
 	       "%d days\n", bench.topic_count * BENCH_PARTITIONS_PER_TOPIC, bench.topic_count,
 	       bench.topic_count, quiet_percent, interval_s, days);
-	started = bench_now();
+	started = monotonic_seconds();
 	for (int64_t at = BENCH_START_MS; at < BENCH_START_MS + days * BENCH_DAY_MS;
 	     at += interval_s * INT64_C(1000)) {
 		bench_advance(&bench, interval_s);
@@ -281,7 +273,7 @@ main(int argc, char **argv)
 		cycles++;
 		last_at = at;
 	}
-	elapsed = bench_now() - started;
+	elapsed = monotonic_seconds() - started;
 	history_memory(history, &series, &points);
 	printf("cycles: %zu, %.2f ms per cycle (history only: frame, thinning, evaluation)\n",
 	       cycles, elapsed * 1000.0 / (double)cycles);
@@ -299,9 +291,9 @@ main(int argc, char **argv)
 	store_close(store);
 	store = store_open(catalog, &err);
 	if (store != NULL) {
-		started = bench_now();
+		started = monotonic_seconds();
 		history = history_open(store, "bench", &policy, &err);
-		printf("reading the history back (an agent starting): %.2f s\n", bench_now() - started);
+		printf("reading the history back (an agent starting): %.2f s\n", monotonic_seconds() - started);
 		history_free(history);
 		bench_group_lag(store, &bench, days, last_at);
 		store_close(store);

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kfleet/monotonic.h"
 #include "kfleet/ownership.h"
 #include "kfleet/snapshot.h"
 #include "kfleet/store.h"
@@ -243,15 +244,6 @@ bench_free(struct bench *b)
 	free(b->offsets);
 }
 
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int
 compare_doubles(const void *a, const void *b)
 {
@@ -300,13 +292,13 @@ bench_run(struct store *store, struct bench *b, int generations, double *seconds
 		double start;
 
 		bench_advance(b, g + 1);
-		start = now_seconds();
+		start = monotonic_seconds();
 		if (snapshot_write(store, &b->snapshot, NULL, &err) != 0) {
 			fprintf(stderr, "bench_snapshot: %s\n", err);
 			free(err);
 			return -1;
 		}
-		seconds[g] = now_seconds() - start;
+		seconds[g] = monotonic_seconds() - start;
 		printf("generation %d: %.3f s\n", g + 1, seconds[g]);
 		fflush(stdout);
 	}
@@ -352,7 +344,7 @@ bench_import_ownership(struct store *store, const struct bench *b)
 		unlink(file);
 		return -1;
 	}
-	start = now_seconds();
+	start = monotonic_seconds();
 	rc = ownership_import(store, files, 1, &summary, &err);
 	unlink(file);
 	if (rc != 0) {
@@ -361,7 +353,7 @@ bench_import_ownership(struct store *store, const struct bench *b)
 		return -1;
 	}
 	printf("ownership: %zu teams, %zu services (one per group), imported in %.3f s\n",
-	       summary.teams, summary.services, now_seconds() - start);
+	       summary.teams, summary.services, monotonic_seconds() - start);
 	return 0;
 }
 

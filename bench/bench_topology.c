@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kfleet/monotonic.h"
 #include "kfleet/topology_render.h"
 #include "kfleet/topology_text.h"
 #include "tests/unit/topology_test.h"
@@ -56,15 +57,6 @@ struct bench_outcome {
 	double max_rss_mib;
 };
 
-static double
-bench_now(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-}
-
 /* The width and height in points that the SVG's root element declares. */
 static void
 bench_svg_size(const char *svg, double *width, double *height)
@@ -81,10 +73,10 @@ static void
 bench_text(const struct topology *topology, struct bench_run *run, char **err)
 {
 	struct topology_canvas *canvas = NULL;
-	double start = bench_now();
+	double start = monotonic_seconds();
 
 	run->ok = topology_canvas_draw(topology, true, &canvas, err) == 0;
-	run->seconds = bench_now() - start;
+	run->seconds = monotonic_seconds() - start;
 	if (run->ok) {
 		for (int y = 0; y < canvas->height; y++)
 			run->bytes += strlen(canvas->lines[y]) + 1;
@@ -102,14 +94,14 @@ bench_child(const struct topology *topology, const char *engine, int out)
 	struct bench_run run = { 0 };
 	char *data = NULL, *err = NULL;
 	size_t length = 0;
-	double start = bench_now();
+	double start = monotonic_seconds();
 
 	if (engine == BENCH_TEXT) {
 		bench_text(topology, &run, &err);
 	} else {
 		run.ok = topology_render_with_engine(topology, TOPOLOGY_FORMAT_SVG, engine, &data,
 		                                     &length, &err) == 0;
-		run.seconds = bench_now() - start;
+		run.seconds = monotonic_seconds() - start;
 		run.bytes = length;
 		if (run.ok)
 			bench_svg_size(data, &run.width, &run.height);

@@ -20,19 +20,11 @@
 #include <curses.h>
 
 #include "kfleet/listing.h"
+#include "kfleet/monotonic.h"
 #include "kfleet/store.h"
 #include "tui/tui.h"
 
 #define BENCH_MAX_KEYS 4096
-
-static double
-bench_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 static int
 bench_compare(const void *a, const void *b)
@@ -142,7 +134,7 @@ main(int argc, char **argv)
 	set_term(screen);
 
 	/* The first frame: what `kfleet` does from opening the catalog to its first draw. */
-	start = bench_now_ms();
+	start = monotonic_seconds();
 	store = store_open(argv[optind], &err);
 	if (store == NULL) {
 		endwin();
@@ -152,22 +144,22 @@ main(int argc, char **argv)
 	}
 	tui_open(&tui, store, false);
 	tui_draw(&tui);
-	first_frame = bench_now_ms() - start;
+	first_frame = (monotonic_seconds() - start) * 1e3;
 
 	for (int round = 0; round < rounds; round++) {
 		tui_key(&tui, '/');
 		tui_draw(&tui);
 		for (const char *c = text; *c != '\0'; c++) {
-			start = bench_now_ms();
+			start = monotonic_seconds();
 			tui_key(&tui, (unsigned char)*c);
 			tui_draw(&tui);
-			typed[typed_count++] = bench_now_ms() - start;
+			typed[typed_count++] = (monotonic_seconds() - start) * 1e3;
 		}
 		for (size_t i = 0; i < strlen(text); i++) {
-			start = bench_now_ms();
+			start = monotonic_seconds();
 			tui_key(&tui, TUI_FUNCTION_KEY(KEY_BACKSPACE));
 			tui_draw(&tui);
-			erased[erased_count++] = bench_now_ms() - start;
+			erased[erased_count++] = (monotonic_seconds() - start) * 1e3;
 		}
 		tui_key(&tui, TUI_ESCAPE);
 	}

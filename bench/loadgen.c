@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "kfleet/kclient.h"
+#include "kfleet/monotonic.h"
 
 #define LOADGEN_EXIT_FAILED 1
 #define LOADGEN_EXIT_USAGE 2
@@ -120,16 +121,6 @@ loadgen_conf(struct loadgen *lg, const struct kclient_setting *extra, size_t ext
 		exit(LOADGEN_EXIT_USAGE);
 	}
 	return conf;
-}
-
-/* Milliseconds on the monotonic clock, for the durations fleet prints. */
-static int64_t
-loadgen_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Ask for the COUNT topics NAMES (at most FLEET_CREATE_BATCH) of PARTITIONS partitions
@@ -457,16 +448,6 @@ loadgen_catch_stop_signals(void)
 	sigaction(SIGINT, &action, NULL);
 }
 
-/* Nanoseconds on the monotonic clock, for rate's schedule. */
-static int64_t
-loadgen_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
 /* Wait until TOPIC is in RK's metadata with a leader for each of its partitions, and set
  * *PARTITIONS to their number. Asks for all topics, so that asking never creates TOPIC
  * on a broker that creates topics on first use. Returns 0, or LOADGEN_EXIT_FAILED after
@@ -475,7 +456,7 @@ static int
 loadgen_topic_partitions(rd_kafka_t *rk, const char *what, const char *topic,
                          int32_t *partitions)
 {
-	int64_t deadline = loadgen_now_ms() + LOADGEN_READY_TIMEOUT_MS;
+	int64_t deadline = monotonic_ms() + LOADGEN_READY_TIMEOUT_MS;
 	char why[200];
 
 	for (;;) {
@@ -508,7 +489,7 @@ loadgen_topic_partitions(rd_kafka_t *rk, const char *what, const char *topic,
 			}
 			rd_kafka_metadata_destroy(md);
 		}
-		if (loadgen_now_ms() > deadline) {
+		if (monotonic_ms() > deadline) {
 			fprintf(stderr, "kfleet-loadgen: %s: topic %s: %s (after %d s)\n", what, topic, why,
 			        LOADGEN_READY_TIMEOUT_MS / 1000);
 			return LOADGEN_EXIT_FAILED;
@@ -532,7 +513,7 @@ static bool
 rate_wait_until(rd_kafka_t *rk, int64_t due_ns)
 {
 	for (;;) {
-		int64_t now = loadgen_now_ns(), wake;
+		int64_t now = monotonic_ns(), wake;
 		struct timespec ts;
 
 		rd_kafka_poll(rk, 0);
@@ -569,7 +550,7 @@ loadgen_rate(struct loadgen *lg, const char *topic, long long rate, long long se
 		rd_kafka_destroy(rk);
 		return status;
 	}
-	started = loadgen_now_ns();
+	started = monotonic_ns();
 	while ((seconds == 0 || sent < total) && status == 0 &&
 	       rate_wait_until(rk, started + rate_due_ns(sent, rate))) {
 		status = loadgen_send(rk, topic, (int32_t)(sent % partitions), sent);
@@ -577,7 +558,7 @@ loadgen_rate(struct loadgen *lg, const char *topic, long long rate, long long se
 	}
 	if (status == 0 && seconds > 0)
 		rate_wait_until(rk, started + seconds * NS_PER_S);
-	ended = loadgen_now_ns();
+	ended = monotonic_ns();
 	if (loadgen_producer_close(rk, topic, &failed, LOADGEN_TIMEOUT_MS) != 0)
 		status = LOADGEN_EXIT_FAILED;
 	printf("rate %s: %lld messages in %.1f s\n", topic, sent,
@@ -707,7 +688,7 @@ loadgen_follow(struct loadgen *lg, const char *topic, const char *group, long lo
 {
 	struct member m = { .mode = "follow", .group = group, .announce = true };
 	struct follow_commits commits = { .group = group };
-	int64_t started = loadgen_now_ms();
+	int64_t started = monotonic_ms();
 	int64_t next_commit = started + FOLLOW_COMMIT_INTERVAL_MS;
 	long long consumed = 0;
 	rd_kafka_t *rk;
@@ -718,12 +699,12 @@ loadgen_follow(struct loadgen *lg, const char *topic, const char *group, long lo
 	if (rk == NULL)
 		return LOADGEN_EXIT_FAILED;
 	commits.queue = rd_kafka_queue_new(rk);
-	while (!loadgen_stopping && (seconds == 0 || loadgen_now_ms() < started + seconds * 1000)) {
+	while (!loadgen_stopping && (seconds == 0 || monotonic_ms() < started + seconds * 1000)) {
 		consumed += member_poll(rk, "follow", group);
 		/* A commit refused (in a rebalance) is made again a second later. */
 		follow_answer(&commits, 0);
-		if (!commits.in_flight && loadgen_now_ms() >= next_commit && follow_commit(rk, &commits))
-			next_commit = loadgen_now_ms() + FOLLOW_COMMIT_INTERVAL_MS;
+		if (!commits.in_flight && monotonic_ms() >= next_commit && follow_commit(rk, &commits))
+			next_commit = monotonic_ms() + FOLLOW_COMMIT_INTERVAL_MS;
 	}
 	/* The last commit, after the one in flight if any. */
 	follow_answer(&commits, LOADGEN_COMMIT_TIMEOUT_MS);
@@ -741,7 +722,7 @@ loadgen_follow(struct loadgen *lg, const char *topic, const char *group, long lo
 	rd_kafka_consumer_close(rk);
 	rd_kafka_destroy(rk);
 	printf("follow %s: %lld messages, %lld commits in %.1f s\n", group, consumed, commits.taken,
-	       (double)(loadgen_now_ms() - started) / 1000);
+	       (double)(monotonic_ms() - started) / 1000);
 	return status;
 }
 
@@ -840,7 +821,7 @@ loadgen_timestamp(struct loadgen *lg, const char *topic, int32_t partition, long
 	};
 	rd_kafka_t *rk = loadgen_client(RD_KAFKA_CONSUMER, loadgen_conf(lg, extra, 2));
 	rd_kafka_topic_t *rkt = NULL;
-	int64_t deadline = loadgen_now_ms() + LOADGEN_TIMEOUT_MS;
+	int64_t deadline = monotonic_ms() + LOADGEN_TIMEOUT_MS;
 	int32_t partitions = 0;
 	bool started = false;
 	int status = loadgen_topic_partitions(rk, "timestamp", topic, &partitions);
@@ -866,7 +847,7 @@ loadgen_timestamp(struct loadgen *lg, const char *topic, int32_t partition, long
 		char why[200];
 
 		if (msg == NULL) {
-			if (loadgen_now_ms() > deadline) {
+			if (monotonic_ms() > deadline) {
 				fprintf(stderr, "kfleet-loadgen: timestamp %s [%" PRId32 "]: no message at "
 				        "offset %lld within %d s\n", topic, partition, offset,
 				        LOADGEN_TIMEOUT_MS / 1000);
@@ -969,7 +950,7 @@ fleet_create_topics(struct fleet *f)
 static int
 fleet_wait_leaders(struct fleet *f)
 {
-	int64_t deadline = loadgen_now_ms() + FLEET_READY_TIMEOUT_MS;
+	int64_t deadline = monotonic_ms() + FLEET_READY_TIMEOUT_MS;
 	long long want = (long long)f->topics * f->partitions, ready = 0;
 	int rounds = 0;
 
@@ -992,7 +973,7 @@ fleet_wait_leaders(struct fleet *f)
 		}
 		if (ready == want)
 			break;
-		if (loadgen_now_ms() > deadline) {
+		if (monotonic_ms() > deadline) {
 			fprintf(stderr, "kfleet-loadgen: fleet %s: %lld of %lld partitions have a leader "
 			        "after %d s%s%s\n", f->prefix, ready, want, FLEET_READY_TIMEOUT_MS / 1000,
 			        err != RD_KAFKA_RESP_ERR_NO_ERROR ? ": " : "",
@@ -1233,7 +1214,7 @@ static const struct {
 static int
 loadgen_fleet(struct fleet *f)
 {
-	int64_t started = loadgen_now_ms();
+	int64_t started = monotonic_ms();
 	int status = 0;
 
 	f->admin = loadgen_client(RD_KAFKA_PRODUCER, loadgen_conf(f->lg, NULL, 0));
@@ -1241,17 +1222,17 @@ loadgen_fleet(struct fleet *f)
 	printf("fleet %s: %d topics x %d partitions, %d groups, %lld messages per partition\n",
 	       f->prefix, f->topics, f->partitions, f->groups, f->messages);
 	for (size_t i = 0; i < sizeof fleet_phases / sizeof fleet_phases[0] && status == 0; i++) {
-		int64_t phase_started = loadgen_now_ms();
+		int64_t phase_started = monotonic_ms();
 
 		f->summary[0] = '\0';
 		status = fleet_phases[i].run(f);
 		printf("fleet %s: %-8s %s (%.1f s)\n", f->prefix, fleet_phases[i].name, f->summary,
-		       (double)(loadgen_now_ms() - phase_started) / 1000);
+		       (double)(monotonic_ms() - phase_started) / 1000);
 		fflush(stdout);
 	}
 	if (status == 0)
 		printf("fleet %s: done in %.1f s\n", f->prefix,
-		       (double)(loadgen_now_ms() - started) / 1000);
+		       (double)(monotonic_ms() - started) / 1000);
 	rd_kafka_queue_destroy(f->queue);
 	rd_kafka_destroy(f->admin);
 	return status;

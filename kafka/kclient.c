@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "kfleet/kclient.h"
+#include "kfleet/monotonic.h"
 #include "kfleet/strfmt.h"
 
 int
@@ -39,7 +40,6 @@ static struct {
 static unsigned kclient_failure_next;
 static pthread_mutex_t kclient_failure_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static long long kclient_now_ms(void);
 
 void
 kclient_set_log_sink(kclient_log_sink *sink)
@@ -70,7 +70,7 @@ kclient_log(const rd_kafka_t *rk, int level, const char *facility, const char *m
 		if (slot == KCLIENT_FAILURE_SLOTS)
 			slot = kclient_failure_next++ % KCLIENT_FAILURE_SLOTS;
 		kclient_failures[slot].rk = rk;
-		kclient_failures[slot].logged_ms = kclient_now_ms();
+		kclient_failures[slot].logged_ms = monotonic_ms();
 		snprintf(kclient_failures[slot].message, sizeof kclient_failures[slot].message, "%s",
 		         message);
 		pthread_mutex_unlock(&kclient_failure_lock);
@@ -118,7 +118,7 @@ kclient_error(rd_kafka_t *rk, const char *what, rd_kafka_resp_err_t err)
 			check = kclient_unanswered[i].check;
 		}
 	if (unanswered) {
-		long long now = kclient_now_ms();
+		long long now = monotonic_ms();
 
 		pthread_mutex_lock(&kclient_failure_lock);
 		for (unsigned i = 0; i < KCLIENT_FAILURE_SLOTS; i++)
@@ -316,23 +316,13 @@ kclient_close(struct kclient *client)
 	free(client);
 }
 
-/* Milliseconds on the monotonic clock. */
-static long long
-kclient_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 rd_kafka_event_t *
 kclient_wait_event(rd_kafka_queue_t *queue, rd_kafka_event_type_t type, int timeout_ms)
 {
-	long long deadline = kclient_now_ms() + timeout_ms;
+	long long deadline = monotonic_ms() + timeout_ms;
 
 	for (;;) {
-		long long left = deadline - kclient_now_ms();
+		long long left = deadline - monotonic_ms();
 		rd_kafka_event_t *ev;
 
 		if (left <= 0)

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "kfleet/kclient.h"
+#include "kfleet/monotonic.h"
 #include "kfleet/reset.h"
 #include "kfleet/strfmt.h"
 
@@ -123,16 +124,6 @@ reset_mode_option(enum reset_mode mode)
 {
 	return (size_t)mode < sizeof reset_mode_options / sizeof reset_mode_options[0]
 	       ? reset_mode_options[mode] : "?";
-}
-
-/* Milliseconds on the monotonic clock, for deadlines. */
-static int64_t
-reset_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static char *
@@ -351,7 +342,7 @@ reset_describe(struct kclient *kafka, rd_kafka_queue_t *queue, int timeout_ms,
 	bool *answered = calloc(plan->group_count + 1, sizeof *answered);
 	enum reset_status status = RESET_OK;
 	size_t waiting = plan->group_count;
-	int64_t deadline = reset_now_ms() + timeout_ms + 5000;
+	int64_t deadline = monotonic_ms() + timeout_ms + 5000;
 
 	if (answered == NULL) {
 		*err = strdup("out of memory");
@@ -367,7 +358,7 @@ reset_describe(struct kclient *kafka, rd_kafka_queue_t *queue, int timeout_ms,
 		rd_kafka_AdminOptions_destroy(options);
 	}
 	while (waiting > 0 && status == RESET_OK) {
-		int64_t left = deadline - reset_now_ms();
+		int64_t left = deadline - monotonic_ms();
 		rd_kafka_event_t *ev = kclient_wait_event(queue,
 		                                          RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT,
 		                                          left > 0 ? (int)left : 0);
@@ -598,8 +589,8 @@ reset_list_offsets(struct reset_build *b, int64_t which,
 		}
 	/* A leader that died a moment ago stays in librdkafka's metadata until it is asked
 	 * again: short tries, the metadata read again between them, until the deadline. */
-	for (int64_t deadline = reset_now_ms() + b->timeout_ms; list->cnt > 0; ) {
-		int64_t left = deadline - reset_now_ms();
+	for (int64_t deadline = monotonic_ms() + b->timeout_ms; list->cnt > 0; ) {
+		int64_t left = deadline - monotonic_ms();
 		const rd_kafka_metadata_t *fresh;
 		bool refused = false;
 
@@ -616,11 +607,11 @@ reset_list_offsets(struct reset_build *b, int64_t which,
 			break;
 		if (!refused && err != RD_KAFKA_RESP_ERR__TIMED_OUT)
 			break;
-		if (reset_now_ms() + 500 >= deadline)
+		if (monotonic_ms() + 500 >= deadline)
 			break;
 		rd_kafka_poll(b->rk, 500);      /* a leader changing: ask again in a moment */
 		if (rd_kafka_metadata(b->rk, 1, NULL, &fresh,
-		                      (int)(deadline - reset_now_ms())) == RD_KAFKA_RESP_ERR_NO_ERROR)
+		                      (int)(deadline - monotonic_ms())) == RD_KAFKA_RESP_ERR_NO_ERROR)
 			rd_kafka_metadata_destroy(fresh);
 	}
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -1191,7 +1182,7 @@ reset_commit_all(struct reset_client *client, rd_kafka_queue_t **queuep, int tim
                  struct reset_pending *pending, size_t count, reset_applied_fn *applied,
                  void *opaque)
 {
-	int64_t deadline = reset_now_ms() + timeout_ms + 5000;
+	int64_t deadline = monotonic_ms() + timeout_ms + 5000;
 	size_t waiting = count;
 	char **last_why = calloc(count + 1, sizeof *last_why);
 	rd_kafka_t *rk = kclient_handle(client->kafka);
@@ -1200,7 +1191,7 @@ reset_commit_all(struct reset_client *client, rd_kafka_queue_t **queuep, int tim
 	for (size_t i = 0; i < count; i++)
 		reset_send_commit(rk, queue, timeout_ms, &pending[i]);
 	while (waiting > 0) {
-		int64_t left = deadline - reset_now_ms();
+		int64_t left = deadline - monotonic_ms();
 		rd_kafka_event_t *ev = kclient_wait_event(queue,
 		                                          RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT,
 		                                          left > 0 ? (int)left : 0);
@@ -1245,10 +1236,10 @@ reset_commit_all(struct reset_client *client, rd_kafka_queue_t **queuep, int tim
 
 	/* The read backs: short tries, each finding the coordinator again (it moves to
 	 * another broker once the cluster sees its broker dead), until a second deadline. */
-	deadline = reset_now_ms() + timeout_ms;
+	deadline = monotonic_ms() + timeout_ms;
 	for (;;) {
 		size_t asked = 0;
-		int64_t left = deadline - reset_now_ms(), round_end;
+		int64_t left = deadline - monotonic_ms(), round_end;
 		int try_ms = (int)(left < RESET_READ_BACK_TRY_MS ? left : RESET_READ_BACK_TRY_MS);
 
 		if (try_ms <= 0)
@@ -1260,9 +1251,9 @@ reset_commit_all(struct reset_client *client, rd_kafka_queue_t **queuep, int tim
 			}
 		if (asked == 0)
 			break;
-		round_end = reset_now_ms() + try_ms + 2000;
+		round_end = monotonic_ms() + try_ms + 2000;
 		while (asked > 0) {
-			int64_t round_left = round_end - reset_now_ms();
+			int64_t round_left = round_end - monotonic_ms();
 			rd_kafka_event_t *ev = kclient_wait_event(queue,
 			                                          RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT,
 			                                          round_left > 0 ? (int)round_left : 0);
@@ -1289,7 +1280,7 @@ reset_commit_all(struct reset_client *client, rd_kafka_queue_t **queuep, int tim
 			free(why);
 			rd_kafka_event_destroy(ev);
 		}
-		if (reset_now_ms() + 500 < deadline)
+		if (monotonic_ms() + 500 < deadline)
 			rd_kafka_poll(rk, 500);     /* before asking again: the cluster moves on */
 	}
 	for (size_t i = 0; i < count; i++) {

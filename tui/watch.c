@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "tui/watch.h"
+#include "kfleet/monotonic.h"
 
 static const int watch_signals[] = { SIGINT, SIGTERM };
 #define WATCH_SIGNAL_COUNT (sizeof watch_signals / sizeof watch_signals[0])
@@ -53,15 +54,6 @@ watch_parse_interval(const char *text, long *ms)
 	return 0;
 }
 
-static int64_t
-watch_now_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 int
 watch_start(struct watch *watch, long interval_ms)
 {
@@ -70,7 +62,7 @@ watch_start(struct watch *watch, long interval_ms)
 
 	watch_signalled = 0;
 	watch->interval_ms = interval_ms;
-	watch->next_ms = watch_now_ms();
+	watch->next_ms = monotonic_ms();
 	sigemptyset(&action.sa_mask);
 	sigemptyset(&block);
 	for (size_t i = 0; i < WATCH_SIGNAL_COUNT; i++)
@@ -109,7 +101,7 @@ watch_wait(struct watch *watch)
 	sigprocmask(SIG_SETMASK, &waiting, NULL);
 	sigprocmask(SIG_BLOCK, &block, NULL);
 
-	now = watch_now_ms();
+	now = monotonic_ms();
 	watch->next_ms += watch->interval_ms;
 	if (watch->next_ms < now)
 		watch->next_ms = now;
@@ -120,7 +112,7 @@ watch_wait(struct watch *watch)
 		};
 
 		pselect(0, NULL, NULL, NULL, &timeout, &waiting);   /* woken early by EINTR */
-		now = watch_now_ms();
+		now = monotonic_ms();
 	}
 	return !watch_signalled;
 }

@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "kfleet/monotonic.h"
 #include "kfleet/snapshot.h"
 #include "tests/unit/catalog_test.h"
 
@@ -42,15 +43,6 @@ static const char *const topic_names[MAX_TOPICS] = {
 	"orders", "payments", "refunds", "invoices", "shipments", "returns", "audit",
 };
 static const char *const group_names[MAX_GROUPS] = { "order-service", "billing", "reporting" };
-
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The whole of generation G, in the caller's arrays. */
 struct generation {
@@ -100,13 +92,13 @@ writer_run(const char *path)
 	char *err = NULL;
 	struct store *store = store_open(path, &err);
 	struct generation gen;
-	double deadline = now_seconds() + WRITER_SECONDS;
+	double deadline = monotonic_seconds() + WRITER_SECONDS;
 
 	if (store == NULL) {
 		fprintf(stderr, "# writer: %s\n", err);
 		return 1;
 	}
-	for (long long g = 1; g <= WRITER_GENERATIONS && now_seconds() < deadline; g++) {
+	for (long long g = 1; g <= WRITER_GENERATIONS && monotonic_seconds() < deadline; g++) {
 		generation_fill(&gen, g);
 		if (snapshot_write(store, &gen.snapshot, NULL, &err) != 0) {
 			fprintf(stderr, "# writer, generation %lld: %s\n", g, err);
@@ -198,7 +190,7 @@ test_readers_see_whole_generations(void **state)
 	char *dir = catalog_test_make_dir();
 	char *path = catalog_test_path(dir, "catalog.db");
 	struct store *store = catalog_test_open(path);
-	double give_up = now_seconds() + READER_GIVE_UP_SECONDS;
+	double give_up = monotonic_seconds() + READER_GIVE_UP_SECONDS;
 	long long reads = 0, generations_seen = 0, last_seen = -1;
 	char *mismatch = NULL;
 	int status = 0;
@@ -227,7 +219,7 @@ test_readers_see_whole_generations(void **state)
 		}
 		if (mismatch != NULL || writer == 0)
 			break;
-		if (now_seconds() > give_up) {
+		if (monotonic_seconds() > give_up) {
 			mismatch = strfmt("the writer did not finish in %.0f s",
 			                         READER_GIVE_UP_SECONDS);
 			break;
