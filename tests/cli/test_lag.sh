@@ -165,6 +165,19 @@ watch_start() {
 	watchers+=("$watcher")
 }
 
+# refreshes NAME: how many refreshes $work/NAME.out holds so far: JSON arrays, or table or
+# CSV headings. at_least N NAME: it holds N or more. A watcher's first refresh also says
+# its signal handlers are in place, so the tests signal only after one (never after a
+# fixed sleep, which a slow machine can outlast).
+refreshes() {
+	local out=$work/$1.out
+	case "$(head -c 1 "$out" 2>/dev/null)" in
+	"[") jq -s length "$out" 2>/dev/null || echo 0 ;;
+	*) grep -c '^\(CLUSTER\|cluster,group,\)' "$out" ;;
+	esac
+}
+at_least() { [ "$(refreshes "$2")" -ge "$1" ] 2>/dev/null; }
+
 # watch_end PID SECONDS: wait up to SECONDS for PID to exit (then kill it) and set
 # $watch_status to its exit status, or to "still running after SECONDS s".
 watch_end() {
@@ -181,13 +194,13 @@ watch_end() {
 
 # On a pipe: one complete JSON array per refresh, no escape sequence, SIGTERM: exit 0.
 watch_start json --watch 0.2 --format json
-sleep 1
+wait_for 30 at_least 2 json
 kill -TERM "$watcher"
 watch_end "$watcher" 10
 arrays=$(jq -s 'map(select(type == "array" and length == 5)) | length' "$work/json.out" 2>&1)
 if [ "$watch_status" = 0 ] && [ "$arrays" -ge 2 ] 2>/dev/null &&
 	[ "$arrays" = "$(jq -s length "$work/json.out")" ] && ! grep -q $'\033' "$work/json.out"; then
-	tap_ok "--watch 0.2 --format json on a pipe: $arrays arrays in 1 s, SIGTERM exits 0"
+	tap_ok "--watch 0.2 --format json on a pipe: $arrays arrays, SIGTERM exits 0"
 else
 	tap_not_ok "--watch 0.2 --format json on a pipe" "exit: $watch_status, arrays: $arrays" \
 		"$(head -c 2000 "$work/json.out")" "$(cat "$work/json.err")"
@@ -195,7 +208,7 @@ fi
 
 # Tables on a pipe: one after the other, a blank line between two.
 watch_start table --watch 0.2 --group orders-audit
-sleep 0.7
+wait_for 30 at_least 2 table
 kill -TERM "$watcher"
 watch_end "$watcher" 10
 layout=$(awk '/^CLUSTER/ { tables++; if (NR > 1 && previous != "") bad = 1 }
@@ -211,7 +224,7 @@ fi
 set -m
 watch_start sigint --watch 0.2 --format csv
 set +m
-sleep 0.5
+wait_for 30 at_least 1 sigint
 kill -INT "$watcher"
 watch_end "$watcher" 10
 if [ "$watch_status" = 0 ] && grep -q '^cluster,group,' "$work/sigint.out"; then
@@ -223,7 +236,7 @@ fi
 # With --fail-on: watches while the group is at WARNING, exits 0 once it is OK.
 watch_start until-ok --cluster prod-eu --group order-service --watch 0.2 --fail-on WARNING \
 	--format json
-sleep 0.6
+wait_for 30 at_least 2 until-ok
 if kill -0 "$watcher" 2>/dev/null && [ "$(jq -s length "$work/until-ok.out" 2>/dev/null)" -ge 1 ] 2>/dev/null; then
 	tap_ok "--watch --fail-on WARNING keeps watching a group at WARNING"
 else
@@ -244,7 +257,7 @@ fi
 # With --fail-on and nothing matching: said once on stderr, watching goes on; interrupted
 # before the condition held: exit 1.
 watch_start no-group --group no-such-group --watch 0.2 --fail-on ERROR --format json
-sleep 0.8
+wait_for 30 at_least 2 no-group
 kill -TERM "$watcher"
 watch_end "$watcher" 10
 said=$(grep -c 'no consumer group matches; nothing to check' "$work/no-group.err")
@@ -263,7 +276,7 @@ tap_run "--watch on a terminal: cleared, with a header" 0 \
 # A catalog error while watching: the message, exit 1.
 cp "$KFLEET_CATALOG" "$work/broken.db"
 watch_start broken --catalog "$work/broken.db" --watch 0.2
-sleep 0.5
+wait_for 30 at_least 1 broken
 sql "$work/broken.db" "ALTER TABLE consumer_groups RENAME TO consumer_groups_gone"
 watch_end "$watcher" 10
 if [ "$watch_status" = 1 ] && grep -q '^kfleet lag: .*no such table: consumer_groups' "$work/broken.err"; then
