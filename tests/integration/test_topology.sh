@@ -86,13 +86,18 @@ checks_all() {
 	       and .groups == [$p + "-billing"])' "$work/all.json" >/dev/null
 }
 # The agent's generations on a broker shared with other tests may lack a section now and
-# then (a groups section that failed): the graph is checked once a generation has it all.
-for _ in $(seq 1 30); do
-	export_topology --format json >"$work/all.json"
-	checks_all && break
-	sleep 1
-done
-if checks_all; then
+# then (a groups section that failed): each graph is checked once a generation has it all.
+# retry CHECK: CHECK passes within 30 tries, a second apart (each export reads the
+# generation current then).
+retry() {
+	for _ in $(seq 1 30); do
+		"$@" && return 0
+		sleep 1
+	done
+	return 1
+}
+exports_all() { export_topology --format json >"$work/all.json" && checks_all; }
+if retry exports_all; then
 	tap_ok "JSON: the producer by declaration, the consumer by offsets with its lag ($billing_lag, as Kafka says), the unowned group"
 else
 	tap_not_ok "JSON: the producer by declaration, the consumer by offsets with its lag, the unowned group" \
@@ -100,25 +105,31 @@ else
 			edges: [.edges[] | select(.from + .to | test($p))]}' "$work/all.json")" \
 		"$(grep -E 'WARN|ERROR' "$work/agent.log" | tail -n 3)"
 fi
-export_topology --service checkout --depth 1 --format json >"$work/depth1.json"
-export_topology --service checkout --depth 2 --format json >"$work/depth2.json"
-if [ "$(jq -c '[.nodes[].id]' "$work/depth1.json")" = "[\"service:checkout\",\"topic:topo/$prefix-orders\"]" ] &&
-	jq -e --arg p "$prefix" '[.nodes[].id] | index("service:billing") != null and
-		index("group:topo/" + $p + "-adhoc") != null' "$work/depth2.json" >/dev/null; then
+checks_depth() {
+	export_topology --service checkout --depth 1 --format json >"$work/depth1.json"
+	export_topology --service checkout --depth 2 --format json >"$work/depth2.json"
+	[ "$(jq -c '[.nodes[].id]' "$work/depth1.json")" = "[\"service:checkout\",\"topic:topo/$prefix-orders\"]" ] &&
+		jq -e --arg p "$prefix" '[.nodes[].id] | index("service:billing") != null and
+			index("group:topo/" + $p + "-adhoc") != null' "$work/depth2.json" >/dev/null
+}
+if retry checks_depth; then
 	tap_ok "--depth 1 keeps the service and its topic; --depth 2 its consumers too"
 else
 	tap_not_ok "--depth cuts the neighbourhood" "$(jq -c '[.nodes[].id]' "$work/depth1.json")" \
 		"$(jq -c '[.nodes[].id]' "$work/depth2.json")"
 fi
 tap_run "SVG to a file" 0 '' export_topology --format svg -o "$work/all.svg"
-if python3 - "$work/all.svg" "$prefix" <<'EOF'
+checks_svg() {
+	export_topology --format svg -o "$work/all.svg" &&
+		python3 - "$work/all.svg" "$prefix" <<'EOF'
 import sys, xml.dom.minidom
 doc = xml.dom.minidom.parse(sys.argv[1])
 text = doc.toxml()
 for name in ("checkout", "billing", sys.argv[2] + "-orders", sys.argv[2] + "-adhoc"):
     assert name in text, name
 EOF
-then
+}
+if retry checks_svg 2>"$work/svg.err"; then
 	tap_ok "the SVG is valid XML naming every node"
 else
 	tap_not_ok "the SVG is valid XML naming every node" "$(head -c 600 "$work/all.svg")"
@@ -160,20 +171,19 @@ api_matches() {
 	                    | del(.max_time_lag_seconds, .status)]};
 	still == ($all[0] | still) and (still.nodes | length) == 4' "$work/api.json" >/dev/null
 }
-for _ in $(seq 1 10); do     # a generation with every section, as above
-	curl -s "http://127.0.0.1:$port/api/v1/topology.json" >"$work/api.json"
-	api_matches && break
-	sleep 1
-done
-if api_matches; then
+serves_all() { curl -s "http://127.0.0.1:$port/api/v1/topology.json" >"$work/api.json" && api_matches; }
+if retry serves_all; then
 	tap_ok "GET /api/v1/topology.json is the cluster's topology"
 else
 	tap_not_ok "GET /api/v1/topology.json is the cluster's topology" "$(head -c 600 "$work/api.json")"
 fi
-type=$(curl -s -o "$work/api.svg" -w '%{http_code} %{content_type}' "http://127.0.0.1:$port/api/v1/topology.svg")
-if [ "$type" = "200 image/svg+xml" ] &&
-	python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$work/api.svg" &&
-	grep -q billing "$work/api.svg"; then
+checks_api_svg() {
+	type=$(curl -s -o "$work/api.svg" -w '%{http_code} %{content_type}' "http://127.0.0.1:$port/api/v1/topology.svg")
+	[ "$type" = "200 image/svg+xml" ] &&
+		python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$work/api.svg" &&
+		grep -q billing "$work/api.svg"
+}
+if retry checks_api_svg 2>/dev/null; then
 	tap_ok "GET /api/v1/topology.svg is SVG"
 else
 	tap_not_ok "GET /api/v1/topology.svg is SVG" "$type" "$(head -c 300 "$work/api.svg")"
