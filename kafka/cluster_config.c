@@ -73,7 +73,8 @@ struct cluster_config_parser {
 };
 
 /* Record the parse's error as "PATH:LINE: MESSAGE" ("PATH: MESSAGE" for line 0) and take
- * MESSAGE. Returns -1. */
+ * MESSAGE. One line, always: a line break in it (a value quoted from a file or with a
+ * carriage return, a name) becomes a space. Returns -1. */
 static int
 cluster_config_fail_with(struct cluster_config_parser *parser, unsigned line, char *message)
 {
@@ -84,6 +85,9 @@ cluster_config_fail_with(struct cluster_config_parser *parser, unsigned line, ch
 
 		if (n < 0)
 			parser->err = NULL;
+		for (char *c = parser->err; c != NULL && *c != '\0'; c++)
+			if (*c == '\n' || *c == '\r')
+				*c = ' ';
 		parser->failed = 1;
 	}
 	free(message);
@@ -352,10 +356,12 @@ cluster_config_add(struct cluster_config_parser *parser, unsigned line, char **k
 }
 
 /* The value of an @file: the contents of FILE less one trailing newline, in *VALUE
- * (replacing the reference). A secret's file must be private. Returns 0 or -1. */
+ * (replacing the reference). A secret's file must be private; a file for one of kfleet's
+ * own settings (not MULTILINE: a librdkafka property, which may be a PEM) must hold one
+ * line. Returns 0 or -1. */
 static int
 cluster_config_read_value(struct cluster_config_parser *parser, unsigned line,
-                          const char *key, int secret, char **value)
+                          const char *key, int secret, int multiline, char **value)
 {
 	const char *file = *value + 1;
 	struct stat st;
@@ -390,6 +396,11 @@ cluster_config_read_value(struct cluster_config_parser *parser, unsigned line,
 		text[--len] = '\0';
 	if (len > 0 && text[len - 1] == '\r')
 		text[--len] = '\0';
+	if (!multiline && strpbrk(text, "\r\n") != NULL) {
+		free(text);
+		return cluster_config_fail(parser, line, "%s for %s holds more than one line; %s "
+		                           "takes a one-line value", file, key, key);
+	}
 	free(*value);
 	*value = text;
 	return 0;
@@ -532,7 +543,7 @@ cluster_config_parse_line(struct cluster_config_parser *parser, unsigned line,
 		}
 	}
 	if (!quoted && value[0] == '@' &&
-	    cluster_config_read_value(parser, line, key, secret, &value) < 0)
+	    cluster_config_read_value(parser, line, key, secret, property != NULL, &value) < 0)
 		goto out;
 	if (value[0] == '\0') {
 		cluster_config_fail(parser, line, "%s has an empty value; give one or remove "

@@ -372,6 +372,19 @@ static const struct error_case error_cases[] = {
 	{ .name = "empty @file", .text = REQUIRED "http.token = @{dir}/tok\n",
 	  .files = { { "tok", "\n", 0600 } },
 	  .message = "{path}:3: http.token has an empty value; give one or remove the line" },
+	{ .name = "@file of two lines for a kfleet setting",
+	  .text = REQUIRED "interval = @{dir}/interval\n",
+	  .files = { { "interval", "30s\n1m\n", 0644 } },
+	  .message = "{path}:3: {dir}/interval for interval holds more than one line; interval "
+	             "takes a one-line value" },
+	{ .name = "@file of two lines for the cluster",
+	  .text = "cluster = @{dir}/name\n",
+	  .files = { { "name", "prod\r\neu\r\n", 0644 } },
+	  .message = "{path}:1: {dir}/name for cluster holds more than one line; cluster takes "
+	             "a one-line value" },
+	{ .name = "a carriage return inside a value", .text = "cluster = pr\rod\n",
+	  .message = "{path}:1: bad cluster name `pr od`; use letters, digits, `.`, `_` and "
+	             "`-`" },
 	{ .name = "NUL byte", .text = REQUIRED "catalog = a\0b\n",
 	  .len = sizeof REQUIRED "catalog = a\0b\n" - 1,
 	  .message = "{path}:3: NUL byte in this line; a config is a text file" },
@@ -400,6 +413,30 @@ test_errors(void **state)
 		free(err);
 		free(path);
 	}
+}
+
+/* A librdkafka property's @file may hold several lines, as a PEM does: kept whole. */
+static void
+test_multiline_kafka_file(void **state)
+{
+	static const char pem[] = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+	static const struct test_file files[] = {
+		{ "ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", 0600 },
+		{ NULL, NULL, 0 },
+	};
+	static const char text[] = REQUIRED "kafka.ssl.ca.pem = @{dir}/ca.pem\n";
+	char *path, *err = NULL;
+	struct cluster_config *config;
+
+	write_files(*state, files);
+	config = load_text(*state, text, strlen(text), &path, &err);
+	if (config == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(config->kafka_count, 2);
+	assert_string_equal(config->kafka[1].key, "ssl.ca.pem");
+	assert_string_equal(config->kafka[1].value, pem);
+	cluster_config_free(config);
+	free(path);
 }
 
 static void
@@ -604,6 +641,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_defaults, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_values, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_errors, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_multiline_kafka_file, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_unreadable, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_too_large, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_listen, setup_dir, teardown_dir),
