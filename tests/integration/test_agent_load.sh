@@ -43,8 +43,13 @@ else
 	tap_not_ok "the agent is ready" "$(tail -n 5 "$work/agent.log")"
 fi
 
-fds() { find "/proc/$agent_pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$agent_pid/status" 2>/dev/null; }
+# The collector is what serves HTTP (the agent's own process only supervises it, and would
+# start a crashed one again): its descriptors and memory are measured, and it must be the
+# same process at the end.
+collector=$(agent_collector "$agent_pid")
+[ -n "$collector" ] || { echo "Bail out! the agent has no collector process: $(tail -n 5 "$work/agent.log")"; exit 1; }
+fds() { find "/proc/$collector/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$collector/status" 2>/dev/null; }
 
 # load NAME PATH WANT: wrk on PATH for SECONDS_PER_RUN; every answer must be WANT (200, or
 # 404: wrk counts anything but 2xx and 3xx as "Non-2xx").
@@ -54,8 +59,8 @@ load() {
 	requests=$(awk '/requests in/ { print $1 }' <<<"$out")
 	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
 	errors=$(awk '/Socket errors:/ { print }' <<<"$out")
-	if ! kill -0 "$agent_pid" 2>/dev/null; then
-		tap_not_ok "$name: the agent survives" "$(tail -n 5 "$work/agent.log")"
+	if ! kill -0 "$collector" 2>/dev/null || [ "$(agent_collector "$agent_pid")" != "$collector" ]; then
+		tap_not_ok "$name: the agent's collector survives" "$(tail -n 5 "$work/agent.log")"
 	elif [ -z "$requests" ] || [ "$requests" -eq 0 ]; then
 		tap_not_ok "$name: answered" "$out"
 	elif [ "$want" = 200 ] && { [ -n "$non2xx" ] || [ -n "$errors" ]; }; then
@@ -82,12 +87,12 @@ load "/api/v1/topology.json again" /api/v1/topology.json 200
 load "a path that does not exist again" /no/such/path 404
 rss_second=$(rss_kib)
 # wrk's connections are closed by the time it exits; give the agent a moment to reap them.
-wait_for 5 sh -c "[ \$(find /proc/$agent_pid/fd -mindepth 1 -maxdepth 1 | wc -l) -le $fds_before ]"
+wait_for 5 sh -c "[ \$(find /proc/$collector/fd -mindepth 1 -maxdepth 1 | wc -l) -le $fds_before ]"
 fds_after=$(fds)
 if [ "$fds_after" -le "$fds_before" ]; then
 	tap_ok "no descriptor leaked ($fds_before open before the load, $fds_after after)"
 else
-	tap_not_ok "no descriptor leaked" "$fds_before before, $fds_after after" "$(ls -l "/proc/$agent_pid/fd")"
+	tap_not_ok "no descriptor leaked" "$fds_before before, $fds_after after" "$(ls -l "/proc/$collector/fd")"
 fi
 if [ -n "$rss_first" ] && [ -n "$rss_second" ] && [ $((rss_second - rss_first)) -le $FLAT_KIB ]; then
 	tap_ok "memory is flat under load (RSS $rss_first KiB after a round, $rss_second KiB after another)"

@@ -56,7 +56,7 @@ catalog_end_offsets() {
 		JOIN clusters c ON c.id = t.cluster_id WHERE c.name = '$cluster' AND t.name = '$topic'" |
 		cut -d. -f1
 }
-collector() { pgrep -P "$agent_pid" -x kfleet-agent | head -n 1; }
+collector() { agent_collector "$agent_pid"; }
 catalog_up_is() { [ "$(metric kfleet_catalog_up)" = "$1" ]; }
 metrics_offsets_are() { [ "$(metrics_end_offsets)" = "$1" ]; }
 log_has() { grep -q "$1" "$work/agent.log"; }
@@ -66,7 +66,9 @@ seen() {
 	tail -n 6 "$work/agent.log"
 }
 
-"$agent" --config "$work/agent.conf" 2>"$work/agent.log" &
+# The log goes through a pipe: the file size limit of the full disk below would also stop
+# the collector's writes to a log file past 4 KiB, and so its error line.
+"$agent" --config "$work/agent.conf" 2> >(exec cat >"$work/agent.log") &
 agent_pid=$!
 if wait_for 60 newer_than 1 && wait_for 10 catalog_up_is 1; then
 	tap_ok "the agent writes generations, kfleet_catalog_up 1"
@@ -78,12 +80,13 @@ child=$(collector)
 # fault FAULT LIFT: the checks of one fault, started by the command FAULT and ended by LIFT.
 fault() {
 	local what=$1 start=$2 lift=$3 frozen failures ended written
+	# Counted before the fault: a cycle may fail, and say so, as soon as it starts.
+	failures=$(grep -c 'generation not written' "$work/agent.log")
 	if ! $start 2>"$work/fault.err"; then
 		tap_not_ok "$what: the fault can be made" "$(cat "$work/fault.err")"
 		return
 	fi
 	frozen=$(generation)
-	failures=$(grep -c 'generation not written' "$work/agent.log")
 	# The cluster moves on while the catalog cannot follow.
 	loadgen produce "$topic" 30
 	local expected=$(($(catalog_end_offsets) + 30))

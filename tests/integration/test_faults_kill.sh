@@ -166,9 +166,10 @@ for round in $(seq 1 "$rounds"); do
 		wait "$agent_pid" 2>/dev/null
 		agent_pid=""
 	fi
+	# Read first: in mode child the supervisor starts a new collector a second later.
+	after=$(generation)
 	integrity=$(sql "PRAGMA integrity_check; PRAGMA foreign_key_check;" | tr '\n' ' ')
 	[ "$integrity" = "ok " ] || bad_integrity="$bad_integrity round $round: $integrity;"
-	after=$(generation)
 	if [ "$after" = "$before" ]; then
 		rolled_back=$((rolled_back + 1))
 	elif [ "$after" = "$((before + 1))" ]; then

@@ -1,5 +1,9 @@
 # Helpers for shell tests of a running kfleet-agent. Source it after tests/lib/tap.sh.
 
+# agent_collector PID: the pid of the collector of the agent PID, the child process that
+# collects and serves HTTP (PID itself only supervises it); empty if there is none.
+agent_collector() { pgrep -P "$1" -x kfleet-agent | head -n 1; }
+
 # agent_stop_check PID SECONDS LOG: SIGTERM the agent PID; one TAP check that it exits
 # with status 0 within SECONDS (on failure, the end of its LOG is shown).
 agent_stop_check() {
