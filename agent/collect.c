@@ -26,7 +26,6 @@
 #include <unistd.h>
 
 #include "agent/collect.h"
-#include "agent/kconn.h"
 #include "agent/log.h"
 #include "agent/quotas.h"
 #include "kfleet/monotonic.h"

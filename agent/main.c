@@ -22,7 +22,6 @@
 
 #include "agent/collect.h"
 #include "agent/http.h"
-#include "agent/kconn.h"
 #include "agent/log.h"
 #include "kfleet/cluster_config.h"
 #include "kfleet/history.h"
