@@ -198,7 +198,7 @@ exec 4>&-
 # ---------------------------------------------------------------- load
 # (The collector's descriptors: it serves HTTP; the agent's own process only supervises.)
 collector=$(agent_collector "$agent_pid")
-fds() { find "/proc/$collector/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+fds() { agent_fds "$collector"; }
 fds_before=$(fds)
 started=$(date +%s.%N)
 seq 1 200 | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 10 \
@@ -211,7 +211,7 @@ else
 	tap_not_ok "200 /metrics requests, 8 at a time, are all answered 200" "$(sort "$work/codes" | uniq -c)"
 fi
 # curl's connections are closed by the time it exits; give the agent a moment to reap them.
-wait_for 5 sh -c "[ \$(find /proc/$collector/fd -mindepth 1 -maxdepth 1 | wc -l) -le $((fds_before + 2)) ]"
+wait_for 5 agent_fds_at_most "$collector" $((fds_before + 2))
 fds_after=$(fds)
 if [ -n "$collector" ] && [ "$(agent_collector "$agent_pid")" = "$collector" ] &&
 	[ "$fds_after" -le $((fds_before + 2)) ]; then

@@ -48,7 +48,7 @@ fi
 # same process at the end.
 collector=$(agent_collector "$agent_pid")
 [ -n "$collector" ] || { echo "Bail out! the agent has no collector process: $(tail -n 5 "$work/agent.log")"; exit 1; }
-fds() { find "/proc/$collector/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+fds() { agent_fds "$collector"; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$collector/status" 2>/dev/null; }
 
 # load NAME PATH WANT: wrk on PATH for SECONDS_PER_RUN; every answer must be WANT (200, or
@@ -89,7 +89,7 @@ rss_first=$(rss_kib)
 round " again"
 rss_second=$(rss_kib)
 # wrk's connections are closed by the time it exits; give the agent a moment to reap them.
-wait_for 5 sh -c "[ \$(find /proc/$collector/fd -mindepth 1 -maxdepth 1 | wc -l) -le $fds_before ]"
+wait_for 5 agent_fds_at_most "$collector" "$fds_before"
 fds_after=$(fds)
 if [ "$fds_after" -le "$fds_before" ]; then
 	tap_ok "no descriptor leaked ($fds_before open before the load, $fds_after after)"

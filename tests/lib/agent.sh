@@ -4,6 +4,11 @@
 # collects and serves HTTP (PID itself only supervises it); empty if there is none.
 agent_collector() { pgrep -P "$1" -x kfleet-agent | head -n 1; }
 
+# agent_fds PID: how many descriptors process PID holds open. agent_fds_at_most PID N:
+# N or fewer (for wait_for, while the process closes what its clients left).
+agent_fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+agent_fds_at_most() { [ "$(agent_fds "$1")" -le "$2" ]; }
+
 # agent_stop_check PID SECONDS LOG: SIGTERM the agent PID; one TAP check that it exits
 # with status 0 within SECONDS (on failure, the end of its LOG is shown).
 agent_stop_check() {

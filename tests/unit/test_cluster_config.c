@@ -140,6 +140,21 @@ load_text(const char *dir, const char *text, size_t len, char **path, char **err
 	return cluster_config_load(*path, err);
 }
 
+/* Write FILES, then load TEXT as load_text does, which must succeed with no error. */
+static struct cluster_config *
+load_valid(const char *dir, const struct test_file *files, const char *text, char **path)
+{
+	char *err = NULL;
+	struct cluster_config *config;
+
+	write_files(dir, files);
+	config = load_text(dir, text, strlen(text), path, &err);
+	if (config == NULL)
+		fail_msg("%s", err);
+	assert_null(err);
+	return config;
+}
+
 static void
 test_every_key(void **state)
 {
@@ -181,14 +196,9 @@ test_every_key(void **state)
 		{ "kafka.sasl.password", 14 }, { "kafka.client.id", 15 },
 		{ "kafka.acks", 0 }, { "nothing", 0 },
 	};
-	char *path, *err = NULL;
-	struct cluster_config *config;
+	char *path;
+	struct cluster_config *config = load_valid(*state, files, text, &path);
 
-	write_files(*state, files);
-	config = load_text(*state, text, strlen(text), &path, &err);
-	if (config == NULL)
-		fail_msg("%s", err);
-	assert_null(err);
 	assert_string_equal(config->path, path);
 	assert_string_equal(config->cluster, "prod-eu.1_a");
 	assert_string_equal(config->catalog, "/var/lib/kfleet/cat #1.db ");
@@ -425,13 +435,9 @@ test_multiline_kafka_file(void **state)
 		{ NULL, NULL, 0 },
 	};
 	static const char text[] = REQUIRED "kafka.ssl.ca.pem = @{dir}/ca.pem\n";
-	char *path, *err = NULL;
-	struct cluster_config *config;
+	char *path;
+	struct cluster_config *config = load_valid(*state, files, text, &path);
 
-	write_files(*state, files);
-	config = load_text(*state, text, strlen(text), &path, &err);
-	if (config == NULL)
-		fail_msg("%s", err);
 	assert_int_equal(config->kafka_count, 2);
 	assert_string_equal(config->kafka[1].key, "ssl.ca.pem");
 	assert_string_equal(config->kafka[1].value, pem);
