@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "catalog/store_sql.h"
+#include "kfleet/monotonic.h"
 
 /* Several agents and kfleet share one catalog; a writer holds the lock for one cycle's
  * transaction (well under a second), so waiting this long means something is wrong. */
@@ -192,11 +194,20 @@ store_use_wal(struct store *store, char **err)
 	sqlite3_stmt *statement;
 	char mode[16] = "";
 	const char *filename = sqlite3_db_filename(store->db, "main");
+	int64_t deadline = monotonic_ms() + STORE_BUSY_TIMEOUT_MS;
+	int rc;
 
 	if (sqlite3_prepare_v2(store->db, "PRAGMA journal_mode = WAL", -1, &statement, NULL) !=
 	    SQLITE_OK)
 		return store_fail(store, err, "setting WAL journal mode");
-	if (sqlite3_step(statement) == SQLITE_ROW)
+	/* SQLite skips the busy handler where waiting could deadlock, as when another
+	 * connection switches the same new file to WAL at the same time: such a SQLITE_BUSY
+	 * is tried again, within the same busy timeout. */
+	while ((rc = sqlite3_step(statement)) == SQLITE_BUSY && monotonic_ms() < deadline) {
+		sqlite3_reset(statement);
+		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+	}
+	if (rc == SQLITE_ROW)
 		snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(statement, 0));
 	sqlite3_finalize(statement);
 	if (filename == NULL || filename[0] == '\0' || strcmp(mode, "wal") == 0)

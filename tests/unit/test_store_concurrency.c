@@ -243,11 +243,70 @@ test_readers_see_whole_generations(void **state)
 	assert_true(generations_seen >= 3);
 }
 
+#define OPENERS 8
+#define OPEN_ROUNDS 25
+
+/* OPENERS processes open one new catalog file at the same instant (as two agents and the
+ * TUI started together do), OPEN_ROUNDS times: every open must succeed, none may see the
+ * file locked while another one switches it to WAL or creates its schema. */
+static void
+test_new_catalog_opened_at_once(void **state)
+{
+	char *dir = catalog_test_make_dir();
+	int failed = 0;
+
+	(void)state;
+	for (int round = 0; round < OPEN_ROUNDS && failed == 0; round++) {
+		char name[32];
+		char *path;
+		int go[2];
+		pid_t openers[OPENERS];
+
+		snprintf(name, sizeof name, "new-%d.db", round);
+		path = catalog_test_path(dir, name);
+		assert_int_equal(pipe(go), 0);
+		fflush(NULL);
+		for (int i = 0; i < OPENERS; i++) {
+			openers[i] = fork();
+			assert_true(openers[i] >= 0);
+			if (openers[i] == 0) {
+				char byte, *err = NULL;
+				struct store *store;
+
+				close(go[1]);
+				/* All wait on the pipe, and start when it is closed. */
+				if (read(go[0], &byte, 1) < 0)
+					_exit(3);
+				store = store_open(path, &err);
+				if (store == NULL) {
+					fprintf(stderr, "# round %d: %s\n", round, err);
+					_exit(1);
+				}
+				store_close(store);
+				_exit(0);
+			}
+		}
+		close(go[0]);
+		close(go[1]);
+		for (int i = 0; i < OPENERS; i++) {
+			int status = 0;
+
+			waitpid(openers[i], &status, 0);
+			failed += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+		}
+		free(path);
+	}
+	catalog_test_remove_dir(dir);
+	free(dir);
+	assert_int_equal(failed, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_readers_see_whole_generations),
+		cmocka_unit_test(test_new_catalog_opened_at_once),
 	};
 
 	return cmocka_run_group_tests_name("store concurrency", tests, NULL, NULL);
